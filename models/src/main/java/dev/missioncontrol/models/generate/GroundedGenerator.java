@@ -1,0 +1,220 @@
+package dev.missioncontrol.models.generate;
+
+import dev.missioncontrol.models.embed.Embedder;
+import dev.missioncontrol.models.text.Sentences;
+import dev.missioncontrol.models.text.Terms;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Composes an answer from the retrieved passages themselves, so every statement is quoted from the handbook.
+ *
+ * <ol>
+ *   <li>Evidence: how similar the best passage is to the question, and how many of the question's content words the
+ *       best passages contain. Weak evidence means a refusal ("not covered by the handbook"), never an invention.
+ *   <li>A procedure question answered by a procedure section gets all its steps, in order.
+ *   <li>Otherwise sentences are ranked by similarity to the question plus word overlap, and up to
+ *       {@link Config#maxSentences()} are picked with maximal marginal relevance (relevant but not repetitive), then
+ *       put back in document order.
+ * </ol>
+ *
+ * <p>Deterministic: the same question and passages always give the same answer. Thread-safe; sentence vectors are
+ * cached.
+ */
+public final class GroundedGenerator implements Generator {
+    private static final Pattern PROCEDURE_QUESTION = Pattern.compile(
+            "\\b(how (do|should|can|would) (i|we|you|the operator|operators)|steps?|procedure|checklist|sequence|"
+                    + "what do (i|we) do|recover|recovery|how to)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final int CACHE_LIMIT = 50_000;
+
+    /**
+     * Tuning of the grounded generator.
+     *
+     * @param passages how many of the best passages sentences are drawn from
+     * @param maxSentences most sentences in an answer
+     * @param relevanceFloor sentences scoring more than this below the best one are not used
+     * @param diversity MMR weight of novelty against relevance, in [0, 1]
+     * @param refuseBelow answers with a lower confidence are refused
+     */
+    public record Config(int passages, int maxSentences, double relevanceFloor, double diversity, double refuseBelow) {
+        public static final Config DEFAULT = new Config(3, 3, 0.12, 0.3, 0.5);
+
+        public Config {
+            if (passages < 1 || maxSentences < 1) {
+                throw new IllegalArgumentException("grounded.passages and grounded.maxSentences must be at least 1");
+            }
+            if (refuseBelow < 0 || refuseBelow > 1) {
+                throw new IllegalArgumentException("grounded.refuseBelow must be within [0, 1], was " + refuseBelow);
+            }
+        }
+    }
+
+    private final Embedder embedder;
+    private final Config config;
+    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+
+    public GroundedGenerator(Embedder embedder, Config config) {
+        this.embedder = embedder;
+        this.config = config;
+    }
+
+    @Override
+    public String describe() {
+        return "grounded(" + embedder.modelId() + ")";
+    }
+
+    @Override
+    public Answer generate(String question, List<Passage> passages, Consumer<String> tokens) {
+        Evidence evidence = evidence(question, passages);
+        Answer answer;
+        if (evidence.confidence() < config.refuseBelow()) {
+            answer = refusal(evidence.confidence());
+        } else {
+            Passage top = passages.getFirst();
+            List<Sentences.Unit> steps = steps(top);
+            boolean procedure = steps.size() >= 2 && PROCEDURE_QUESTION.matcher(question).find()
+                    && (top.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps.size() >= 3);
+            answer = procedure ? procedure(top, steps, evidence.confidence()) : extract(question, passages, evidence);
+        }
+        tokens.accept(answer.answer());
+        return answer;
+    }
+
+    /** Retrieval evidence for a question, combined into one confidence in [0, 1]. */
+    public Evidence evidence(String question, List<Passage> passages) {
+        if (passages.isEmpty()) {
+            return new Evidence(0, 0, 0);
+        }
+        Set<String> q = Terms.of(question);
+        double similarity = passages.getFirst().similarity();
+        double coverage = 0;
+        for (Passage p : passages.subList(0, Math.min(2, passages.size()))) {
+            coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text())));
+        }
+        return new Evidence(similarity, coverage, confidence(similarity, coverage));
+    }
+
+    /**
+     * Maps similarity and word coverage to a confidence: similarity carries most of the weight (paraphrases share few
+     * words), coverage separates on-topic questions the handbook answers from ones it merely resembles.
+     */
+    static double confidence(double similarity, double coverage) {
+        double s = clamp((similarity - 0.25) / 0.5);
+        return clamp(0.6 * s + 0.4 * coverage);
+    }
+
+    /** Evidence behind an answer: best passage similarity, question-word coverage, and the confidence they give. */
+    public record Evidence(double similarity, double coverage, double confidence) {}
+
+    private Answer refusal(double confidence) {
+        return new Answer(
+                String.format(
+                        Locale.ROOT,
+                        "Not covered by the handbook: no passage answers this question with enough evidence"
+                                + " (confidence %.2f < %.2f). Consult the on-call subsystem engineer.",
+                        confidence,
+                        config.refuseBelow()),
+                List.of(),
+                confidence,
+                Answer.REFUSE);
+    }
+
+    private static List<Sentences.Unit> steps(Passage p) {
+        return Sentences.split(p.text()).stream().filter(Sentences.Unit::listItem).toList();
+    }
+
+    private static Answer procedure(Passage p, List<Sentences.Unit> steps, double confidence) {
+        StringBuilder sb = new StringBuilder(p.section()).append(':');
+        int n = 1;
+        for (Sentences.Unit s : steps) {
+            sb.append('\n').append(n++).append(". ").append(s.text());
+        }
+        return new Answer(sb.toString(), List.of(Citation.of(p)), confidence, Answer.PROCEDURE);
+    }
+
+    private Answer extract(String question, List<Passage> passages, Evidence evidence) {
+        float[] qv = embedder.embedQuery(question);
+        Set<String> qTerms = Terms.of(question);
+        List<Candidate> candidates = new ArrayList<>();
+        int limit = Math.min(config.passages(), passages.size());
+        for (int r = 0; r < limit; r++) {
+            Passage p = passages.get(r);
+            List<Sentences.Unit> units = Sentences.split(p.text());
+            for (int i = 0; i < units.size(); i++) {
+                String text = units.get(i).text();
+                float[] v = vector(text);
+                double sim = Embedder.cosine(qv, v);
+                double lex = Terms.coverage(qTerms, Terms.of(text));
+                // The passage ranking already weighed the whole section; keep a gentle preference for it.
+                double score = sim + 0.25 * lex - 0.04 * r;
+                candidates.add(new Candidate(p, r, i, text, v, score));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return refusal(evidence.confidence());
+        }
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        double best = candidates.getFirst().score();
+        List<Candidate> chosen = new ArrayList<>();
+        while (chosen.size() < config.maxSentences()) {
+            Candidate pick = null;
+            double pickValue = Double.NEGATIVE_INFINITY;
+            for (Candidate c : candidates) {
+                if (chosen.contains(c) || c.score() < best - config.relevanceFloor()) {
+                    continue;
+                }
+                double redundancy = 0;
+                for (Candidate s : chosen) {
+                    redundancy = Math.max(redundancy, Embedder.cosine(c.vector(), s.vector()));
+                }
+                double value = (1 - config.diversity()) * c.score() - config.diversity() * redundancy;
+                if (value > pickValue) {
+                    pickValue = value;
+                    pick = c;
+                }
+            }
+            if (pick == null) {
+                break;
+            }
+            chosen.add(pick);
+        }
+        chosen.sort(Comparator.comparingInt(Candidate::rank).thenComparingInt(Candidate::position));
+        StringBuilder text = new StringBuilder();
+        Set<Citation> citations = new LinkedHashSet<>();
+        for (Candidate c : chosen) {
+            if (!text.isEmpty()) {
+                text.append(' ');
+            }
+            text.append(c.text());
+            citations.add(Citation.of(c.passage()));
+        }
+        return new Answer(text.toString(), List.copyOf(citations), evidence.confidence(), Answer.INFORM);
+    }
+
+    private float[] vector(String sentence) {
+        float[] v = vectors.get(sentence);
+        if (v == null) {
+            if (vectors.size() > CACHE_LIMIT) {
+                vectors.clear();
+            }
+            v = embedder.embedPassage(sentence);
+            vectors.put(sentence, v);
+        }
+        return v;
+    }
+
+    private record Candidate(Passage passage, int rank, int position, String text, float[] vector, double score) {}
+
+    private static double clamp(double x) {
+        return Math.max(0, Math.min(1, x));
+    }
+}
