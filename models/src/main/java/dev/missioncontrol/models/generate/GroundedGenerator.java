@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *       best passages contain. Weak evidence means a refusal ("not covered by the handbook"), never an invention.
  *   <li>A procedure question answered by a procedure section gets all its steps, in order.
  *   <li>Otherwise sentences are ranked by similarity to the question plus word overlap, and up to
- *       {@link Config#maxSentences()} are picked with maximal marginal relevance (relevant but not repetitive), then
- *       put back in document order.
+ *       {@link Config#maxSentences()} are picked with maximal marginal relevance (relevant but not repetitive): at
+ *       least three, more only while they stay within {@link Config#relevanceFloor()} of the best; then they are put
+ *       back in document order.
  * </ol>
  *
  * <p>Deterministic: the same question and passages always give the same answer. Thread-safe; sentence vectors are
@@ -34,6 +35,20 @@ public final class GroundedGenerator implements Generator {
             "\\b(how (do|should|can|would) (i|we|you|the operator|operators)|steps?|procedure|checklist|sequence|"
                     + "what do (i|we) do|recover|recovery|how to)\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Questions about what happens next, and the sentences that state an automatic (onboard) reaction. */
+    private static final Pattern CONSEQUENCE_QUESTION = Pattern.compile(
+            "\\b(what (does|will|would|should) (the )?(spacecraft|satellite|it|kestrel-1|fault protection|software|"
+                    + "computer|obc|pcdu|propulsion|system)\\b.*\\bdo|what happens|on-?board response|"
+                    + "automatic(ally)?|by itself|on its own|respond|reaction)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern REACTION = Pattern.compile(
+            "\\b(automatic|automatically|onboard response|on-board response|autonomously)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern VALUE = Pattern.compile("\\d|\\b[A-Z]{2,}_[A-Z0-9_]+\\b");
+    /** A sentence this similar to one already chosen says the same thing again. */
+    private static final double MAX_REDUNDANCY = 0.85;
+    /** An answer of fewer sentences rarely holds every value an operator asked for. */
+    private static final int MIN_SENTENCES = 3;
     private static final int CACHE_LIMIT = 50_000;
 
     /**
@@ -46,7 +61,7 @@ public final class GroundedGenerator implements Generator {
      * @param refuseBelow answers with a lower confidence are refused
      */
     public record Config(int passages, int maxSentences, double relevanceFloor, double diversity, double refuseBelow) {
-        public static final Config DEFAULT = new Config(3, 3, 0.12, 0.3, 0.5);
+        public static final Config DEFAULT = new Config(3, 5, 0.25, 0.3, 0.5);
 
         public Config {
             if (passages < 1 || maxSentences < 1) {
@@ -60,11 +75,13 @@ public final class GroundedGenerator implements Generator {
 
     private final Embedder embedder;
     private final Config config;
+    private final Calibration calibration;
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
 
     public GroundedGenerator(Embedder embedder, Config config) {
         this.embedder = embedder;
         this.config = config;
+        this.calibration = Calibration.of(embedder.modelId());
     }
 
     @Override
@@ -74,16 +91,16 @@ public final class GroundedGenerator implements Generator {
 
     @Override
     public Answer generate(String question, List<Passage> passages, Consumer<String> tokens) {
-        Evidence evidence = evidence(question, passages);
+        float[] qv = embedder.embedQuery(question);
+        Evidence evidence = evidence(question, qv, passages);
         Answer answer;
         if (evidence.confidence() < config.refuseBelow()) {
             answer = refusal(evidence.confidence());
         } else {
-            Passage top = passages.getFirst();
-            List<Sentences.Unit> steps = steps(top);
-            boolean procedure = steps.size() >= 2 && PROCEDURE_QUESTION.matcher(question).find()
-                    && (top.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps.size() >= 3);
-            answer = procedure ? procedure(top, steps, evidence.confidence()) : extract(question, passages, evidence);
+            Passage procedure = PROCEDURE_QUESTION.matcher(question).find() ? procedurePassage(passages) : null;
+            answer = procedure != null
+                    ? procedure(procedure, steps(procedure), evidence.confidence())
+                    : extract(question, qv, passages, evidence);
         }
         tokens.accept(answer.answer());
         return answer;
@@ -91,29 +108,31 @@ public final class GroundedGenerator implements Generator {
 
     /** Retrieval evidence for a question, combined into one confidence in [0, 1]. */
     public Evidence evidence(String question, List<Passage> passages) {
+        return evidence(question, embedder.embedQuery(question), passages);
+    }
+
+    private Evidence evidence(String question, float[] qv, List<Passage> passages) {
         if (passages.isEmpty()) {
-            return new Evidence(0, 0, 0);
+            return new Evidence(0, 0, 0, 0);
         }
         Set<String> q = Terms.of(question);
-        double similarity = passages.getFirst().similarity();
         double coverage = 0;
+        double sentence = 0;
         for (Passage p : passages.subList(0, Math.min(2, passages.size()))) {
             coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text())));
+            for (Sentences.Unit u : Sentences.split(p.text())) {
+                sentence = Math.max(sentence, Embedder.cosine(qv, vector(u.text())));
+            }
         }
-        return new Evidence(similarity, coverage, confidence(similarity, coverage));
+        double similarity = passages.getFirst().similarity();
+        return new Evidence(similarity, sentence, coverage, calibration.confidence(similarity, sentence, coverage));
     }
 
     /**
-     * Maps similarity and word coverage to a confidence: similarity carries most of the weight (paraphrases share few
-     * words), coverage separates on-topic questions the handbook answers from ones it merely resembles.
+     * Evidence behind an answer: similarity of the best passage and of the best sentence in the two best passages,
+     * share of the question's content words those passages contain, and the confidence they give.
      */
-    static double confidence(double similarity, double coverage) {
-        double s = clamp((similarity - 0.25) / 0.5);
-        return clamp(0.6 * s + 0.4 * coverage);
-    }
-
-    /** Evidence behind an answer: best passage similarity, question-word coverage, and the confidence they give. */
-    public record Evidence(double similarity, double coverage, double confidence) {}
+    public record Evidence(double similarity, double sentenceSimilarity, double coverage, double confidence) {}
 
     private Answer refusal(double confidence) {
         return new Answer(
@@ -126,6 +145,17 @@ public final class GroundedGenerator implements Generator {
                 List.of(),
                 confidence,
                 Answer.REFUSE);
+    }
+
+    /** The best-ranked passage among the first few that is a procedure: a "Procedure" section or three steps. */
+    private Passage procedurePassage(List<Passage> passages) {
+        for (Passage p : passages.subList(0, Math.min(config.passages(), passages.size()))) {
+            int steps = steps(p).size();
+            if (steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static List<Sentences.Unit> steps(Passage p) {
@@ -141,9 +171,9 @@ public final class GroundedGenerator implements Generator {
         return new Answer(sb.toString(), List.of(Citation.of(p)), confidence, Answer.PROCEDURE);
     }
 
-    private Answer extract(String question, List<Passage> passages, Evidence evidence) {
-        float[] qv = embedder.embedQuery(question);
+    private Answer extract(String question, float[] qv, List<Passage> passages, Evidence evidence) {
         Set<String> qTerms = Terms.of(question);
+        boolean consequence = CONSEQUENCE_QUESTION.matcher(question).find();
         List<Candidate> candidates = new ArrayList<>();
         int limit = Math.min(config.passages(), passages.size());
         for (int r = 0; r < limit; r++) {
@@ -154,8 +184,12 @@ public final class GroundedGenerator implements Generator {
                 float[] v = vector(text);
                 double sim = Embedder.cosine(qv, v);
                 double lex = Terms.coverage(qTerms, Terms.of(text));
-                // The passage ranking already weighed the whole section; keep a gentle preference for it.
-                double score = sim + 0.25 * lex - 0.04 * r;
+                // The passage ranking already weighed whole sections: prefer the best one, and its opening
+                // sentence, which in a handbook states the section's main fact. Operators ask for values, so a
+                // sentence carrying a number or a telemetry/command name is worth a little more.
+                double score = sim + 0.3 * lex - 0.15 * r + (r == 0 && i == 0 ? 0.05 : 0)
+                        + (VALUE.matcher(text).find() ? 0.04 : 0)
+                        + (consequence && REACTION.matcher(text).find() ? 0.15 : 0);
                 candidates.add(new Candidate(p, r, i, text, v, score));
             }
         }
@@ -169,12 +203,16 @@ public final class GroundedGenerator implements Generator {
             Candidate pick = null;
             double pickValue = Double.NEGATIVE_INFINITY;
             for (Candidate c : candidates) {
-                if (chosen.contains(c) || c.score() < best - config.relevanceFloor()) {
+                boolean weak = c.score() < best - config.relevanceFloor();
+                if (chosen.contains(c) || (weak && chosen.size() >= MIN_SENTENCES)) {
                     continue;
                 }
                 double redundancy = 0;
                 for (Candidate s : chosen) {
                     redundancy = Math.max(redundancy, Embedder.cosine(c.vector(), s.vector()));
+                }
+                if (redundancy > MAX_REDUNDANCY) {
+                    continue;
                 }
                 double value = (1 - config.diversity()) * c.score() - config.diversity() * redundancy;
                 if (value > pickValue) {
@@ -214,7 +252,4 @@ public final class GroundedGenerator implements Generator {
 
     private record Candidate(Passage passage, int rank, int position, String text, float[] vector, double score) {}
 
-    private static double clamp(double x) {
-        return Math.max(0, Math.min(1, x));
-    }
 }

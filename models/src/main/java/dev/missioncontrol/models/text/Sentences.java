@@ -89,7 +89,8 @@ public final class Sentences {
             w--;
         }
         String word = text.substring(w, dot).toLowerCase(java.util.Locale.ROOT);
-        return ABBREVIATIONS.contains(word) || (word.length() == 1 && Character.isLetter(word.charAt(0)));
+        // Single letters are not taken for initials: in a handbook they are units ("28.0 V. The ...").
+        return ABBREVIATIONS.contains(word);
     }
 
     private static void flushProse(StringBuilder paragraph, List<Unit> units) {

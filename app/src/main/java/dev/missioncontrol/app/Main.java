@@ -1,0 +1,59 @@
+package dev.missioncontrol.app;
+
+import dev.missioncontrol.app.cli.AskCommand;
+import dev.missioncontrol.app.cli.BenchCommand;
+import dev.missioncontrol.app.cli.EvalCommand;
+import dev.missioncontrol.app.cli.IngestCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code mission-control} launcher: the console (coming) and the headless commands. */
+@Command(
+        name = "mission-control",
+        mixinStandardHelpOptions = true,
+        version = "Mission Control 0.1.0",
+        description = {
+            "Consensus-checked answers to spacecraft-operations questions.",
+            "",
+            "The operator console and the node cluster are not part of this build yet; the commands below run one",
+            "local answering pipeline over the KESTREL-1 operations handbook."
+        },
+        subcommands = {AskCommand.class, EvalCommand.class, BenchCommand.class, IngestCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 usage error. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("error: " + message(e));
+            if (System.getenv("MISSION_CONTROL_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.missioncontrol.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.missioncontrol.app.bench.EmbedBenchWorker;
+import dev.missioncontrol.models.embed.EmbeddingModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench …}: benchmarks that print the product's performance figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance; prints the figures.",
+        subcommands = {BenchCommand.Embed.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code bench embed}: each embedding model in its own JVM. */
+    @Command(name = "embed", mixinStandardHelpOptions = true,
+            description = {"Per embedding model, in a fresh JVM each: single-sentence p50/p99 latency, sentences/s,",
+                "then one whole pipeline (handbook index build, retrieval p50, answer p50) and the JVM's peak RSS."})
+    static final class Embed implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line holding every model's figures.")
+        boolean json;
+
+        @Option(names = "--samples", defaultValue = "400", description = "Timed sentences per model (default 400).")
+        int samples;
+
+        @Option(names = "--models", split = ",", paramLabel = "ID", description = "Models to measure (default: all).")
+        List<String> models;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            List<EmbeddingModel> ms = models == null
+                    ? Arrays.asList(EmbeddingModel.values())
+                    : models.stream().map(EmbeddingModel::byId).toList();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
+                    .toList();
+            out.printf(Locale.ROOT, "JVM flags of each run: %s%n", String.join(" ", jvmArgs));
+            out.printf(Locale.ROOT, "%-22s %8s %8s %10s %9s %10s %9s %9s %9s%n", "model", "p50 ms", "p99 ms",
+                    "sent/s", "load ms", "index ms", "ret p50", "ans p50", "peak RSS");
+            out.flush();
+            ObjectMapper mapper = new ObjectMapper();
+            ArrayNode results = mapper.createArrayNode();
+            for (EmbeddingModel m : ms) {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(java);
+                cmd.addAll(jvmArgs);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbedBenchWorker.class.getName(),
+                        m.id(), String.valueOf(samples),
+                        pipeline.toConfig().dataDir().resolve("models").toAbsolutePath().toString()));
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    spec.commandLine().getErr().println("error: the benchmark of " + m.id() + " failed (exit "
+                            + (p.isAlive() ? "timeout" : p.exitValue()) + ").");
+                    return 1;
+                }
+                JsonNode r = mapper.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
+                results.add(r);
+                out.printf(Locale.ROOT, "%-22s %8.2f %8.2f %10.1f %9.0f %10.0f %9.2f %9.2f %6.0f MB%n", m.id(),
+                        r.path("p50_ms").asDouble(), r.path("p99_ms").asDouble(), r.path("sentences_per_s").asDouble(),
+                        r.path("load_ms").asDouble(), r.path("index_build_ms").asDouble(),
+                        r.path("retrieval_p50_ms").asDouble(), r.path("answer_p50_ms").asDouble(),
+                        r.path("peak_rss_mb").asDouble());
+                out.flush();
+            }
+            out.println("p50/p99: one sentence embedded; index: handbook index built from scratch; ret: index search"
+                    + " for one question; ans: whole grounded answer; peak RSS: the JVM's VmHWM.");
+            if (json) {
+                out.println(mapper.createObjectNode().set("models", results));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.missioncontrol.knowledge.index;
+
+import dev.missioncontrol.knowledge.corpus.Chunk;
+import dev.missioncontrol.knowledge.corpus.Corpus;
+import dev.missioncontrol.models.embed.Embedder;
+import dev.missioncontrol.models.generate.Passage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Lucene index of chunks with two views of each: BM25 over the English-analysed text and an HNSW graph of the
+ * normalised chunk vectors (dot product = cosine). {@link #search} fuses both rankings by reciprocal rank.
+ *
+ * <p>The index records a fingerprint of its corpus and embedding model in its commit data; {@link #open} rebuilds it
+ * only when that fingerprint changes. Chunks are upserted by id, so replaying an ingestion is harmless.
+ *
+ * <p>Thread-safe: searches run concurrently; writes are serialised.
+ */
+public final class KnowledgeIndex implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KnowledgeIndex.class);
+    private static final String ID = "id", DOC = "doc", TITLE = "title", SECTION = "section", TEXT = "text";
+    private static final String SEARCH = "search", VECTOR = "vector", VECTOR_BYTES = "vector_bytes";
+    private static final String FINGERPRINT = "fingerprint";
+    private static final int CANDIDATES = 20;
+    private static final int RRF_K = 60;
+    private static final int MAX_QUERY_TERMS = 256;
+
+    private final Directory directory;
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final Embedder embedder;
+    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    private final long buildMillis;
+
+    private KnowledgeIndex(Path dir, Embedder embedder, Corpus corpus) throws IOException {
+        this.embedder = embedder;
+        Files.createDirectories(dir);
+        this.directory = FSDirectory.open(dir);
+        String fingerprint = corpus.fingerprint(embedder.modelId());
+        String existing = storedFingerprint(directory);
+        if (existing == null) {
+            // Missing or unreadable (for example a half-written or corrupted commit): start from an empty directory.
+            for (String file : directory.listAll()) {
+                if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                    directory.deleteFile(file);
+                }
+            }
+        }
+        IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                .setOpenMode(fingerprint.equals(existing) ? IndexWriterConfig.OpenMode.APPEND
+                        : IndexWriterConfig.OpenMode.CREATE);
+        this.writer = new IndexWriter(directory, config);
+        long start = System.nanoTime();
+        if (!fingerprint.equals(existing)) {
+            log.info("Building the {} index in {} ({} chunks)", embedder.modelId(), dir, corpus.chunks().size());
+            for (Chunk c : corpus.chunks()) {
+                writer.addDocument(document(c, embedder.embedPassage(passageText(c))));
+            }
+            writer.setLiveCommitData(Map.of(FINGERPRINT, fingerprint).entrySet());
+            writer.commit();
+            buildMillis = (System.nanoTime() - start) / 1_000_000;
+        } else {
+            buildMillis = 0;
+        }
+        this.searchers = new SearcherManager(writer, null);
+        loadVectors();
+    }
+
+    /**
+     * Opens the index in {@code dir}, building it from {@code corpus} when it is missing, stale or unreadable.
+     *
+     * @throws UncheckedIOException naming the directory when it cannot be created or written
+     */
+    public static KnowledgeIndex open(Path dir, Embedder embedder, Corpus corpus) {
+        try {
+            return new KnowledgeIndex(dir, embedder, corpus);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot open the knowledge index in " + dir + ": " + e.getMessage()
+                            + ". Delete that directory to rebuild it, or check its permissions.",
+                    e);
+        }
+    }
+
+    private static String storedFingerprint(Directory directory) {
+        try {
+            if (!DirectoryReader.indexExists(directory)) {
+                return null;
+            }
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                return reader.getIndexCommit().getUserData().get(FINGERPRINT);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Knowledge index in {} is unreadable ({}); rebuilding it", directory, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Milliseconds the last full build took, or 0 when the index was reused. */
+    public long buildMillis() {
+        return buildMillis;
+    }
+
+    /** Number of chunks in the index. */
+    public int size() {
+        return vectors.size();
+    }
+
+    /** The embedder whose vectors this index holds. */
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    /**
+     * Replaces every chunk of the given documents with the new ones, and records the new corpus fingerprint. Either
+     * all of it is committed or nothing is.
+     */
+    public synchronized void replaceDocuments(Set<String> docs, List<Chunk> chunks, Corpus newCorpus) {
+        try {
+            List<Document> documents = new ArrayList<>();
+            for (Chunk c : chunks) {
+                documents.add(document(c, embedder.embedPassage(passageText(c))));
+            }
+            try {
+                for (String doc : docs) {
+                    writer.deleteDocuments(new Term(DOC, doc));
+                }
+                for (int i = 0; i < chunks.size(); i++) {
+                    writer.updateDocument(new Term(ID, chunks.get(i).id()), documents.get(i));
+                }
+                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.modelId())).entrySet());
+                writer.commit();
+            } catch (IOException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            searchers.maybeRefreshBlocking();
+            vectors.clear();
+            loadVectors();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Updating the knowledge index failed; it is unchanged: " + e.getMessage(), e);
+        }
+    }
+
+    /** The text a chunk's vector is computed from: its heading gives the model the context. */
+    static String passageText(Chunk c) {
+        return c.section() + ". " + c.text();
+    }
+
+    private static Document document(Chunk c, float[] vector) {
+        Document d = new Document();
+        d.add(new StringField(ID, c.id(), Field.Store.YES));
+        d.add(new StringField(DOC, c.doc(), Field.Store.YES));
+        d.add(new StoredField(TITLE, c.title()));
+        d.add(new StoredField(SECTION, c.section()));
+        d.add(new StoredField(TEXT, c.text()));
+        d.add(new TextField(SEARCH, c.title() + "\n" + c.section() + "\n" + c.section() + "\n" + c.text(),
+                Field.Store.NO));
+        d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        d.add(new StoredField(VECTOR_BYTES, bytes.array()));
+        return d;
+    }
+
+    private void loadVectors() throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredFields stored = searcher.storedFields();
+            var reader = searcher.getIndexReader();
+            var live = org.apache.lucene.index.MultiBits.getLiveDocs(reader);
+            for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                if (live != null && !live.get(doc)) {
+                    continue;
+                }
+                Document d = stored.document(doc, Set.of(ID, VECTOR_BYTES));
+                byte[] b = d.getBinaryValue(VECTOR_BYTES).bytes;
+                float[] v = new float[b.length / 4];
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                vectors.put(d.get(ID), v);
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * The best {@code k} passages for a question.
+     *
+     * @param queryVector the question's vector from {@link Embedder#embedQuery}: searched in the HNSW graph (except in
+     *     {@link RetrievalMode#BM25}) and compared with every returned passage for its {@link Passage#similarity()}
+     */
+    public List<Passage> search(String question, float[] queryVector, int k, RetrievalMode mode) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                Map<Integer, Double> fused = new LinkedHashMap<>();
+                if (mode != RetrievalMode.BM25) {
+                    ScoreDoc[] hits = searcher.search(new KnnFloatVectorQuery(VECTOR, queryVector, CANDIDATES),
+                            CANDIDATES).scoreDocs;
+                    addRanks(fused, hits);
+                }
+                if (mode != RetrievalMode.VECTOR) {
+                    BooleanQuery query = lexicalQuery(question);
+                    if (query != null) {
+                        addRanks(fused, searcher.search(query, CANDIDATES).scoreDocs);
+                    }
+                }
+                List<Map.Entry<Integer, Double>> ranked = new ArrayList<>(fused.entrySet());
+                ranked.sort(Map.Entry.<Integer, Double>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()));
+                List<Passage> out = new ArrayList<>();
+                StoredFields stored = searcher.storedFields();
+                for (var e : ranked.subList(0, Math.min(k, ranked.size()))) {
+                    Document d = stored.document(e.getKey(), Set.of(ID, DOC, SECTION, TEXT));
+                    float[] v = vectors.get(d.get(ID));
+                    double sim = v == null ? 0 : Embedder.cosine(queryVector, v);
+                    out.add(new Passage(d.get(ID), d.get(DOC), d.get(SECTION), d.get(TEXT), sim, e.getValue()));
+                }
+                return out;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Searching the knowledge index failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void addRanks(Map<Integer, Double> fused, ScoreDoc[] hits) {
+        for (int rank = 0; rank < hits.length; rank++) {
+            fused.merge(hits[rank].doc, 1.0 / (RRF_K + rank + 1), Double::sum);
+        }
+    }
+
+    private BooleanQuery lexicalQuery(String question) throws IOException {
+        Set<String> terms = new LinkedHashSet<>();
+        try (TokenStream ts = analyzer.tokenStream(SEARCH, question)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken() && terms.size() < MAX_QUERY_TERMS) {
+                terms.add(term.toString());
+            }
+            ts.end();
+        }
+        if (terms.isEmpty()) {
+            return null;
+        }
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String t : terms) {
+            b.add(new TermQuery(new Term(SEARCH, t)), BooleanClause.Occur.SHOULD);
+        }
+        return b.build();
+    }
+
+    /** Chunk ids per document, for tests and status. */
+    public Map<String, Integer> chunksPerDocument() {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                Map<String, Integer> counts = new HashMap<>();
+                var reader = searcher.getIndexReader();
+                var live = org.apache.lucene.index.MultiBits.getLiveDocs(reader);
+                StoredFields stored = searcher.storedFields();
+                for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                    if (live == null || live.get(doc)) {
+                        counts.merge(stored.document(doc, Set.of(DOC)).get(DOC), 1, Integer::sum);
+                    }
+                }
+                return counts;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            searchers.close();
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            log.warn("Closing the knowledge index failed: {}", e.getMessage());
+        }
+    }
+}
