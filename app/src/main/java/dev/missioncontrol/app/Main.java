@@ -30,8 +30,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Held so the setting sticks: JUL keeps loggers weakly. */
+    private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
     public static void main(String[] args) {
+        quietLibraries();
         System.exit(execute(args));
+    }
+
+    /** Lucene reports through java.util.logging; its notices (SIMD availability) are not for operators. */
+    public static void quietLibraries() {
+        LUCENE.setLevel(java.util.logging.Level.SEVERE);
     }
 
     /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 usage error. */

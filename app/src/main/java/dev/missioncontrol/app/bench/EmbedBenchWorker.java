@@ -2,9 +2,7 @@ package dev.missioncontrol.app.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.missioncontrol.knowledge.corpus.Chunk;
-import dev.missioncontrol.knowledge.corpus.Handbook;
-import dev.missioncontrol.knowledge.corpus.MarkdownChunker;
+import dev.missioncontrol.app.Main;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
 import dev.missioncontrol.knowledge.eval.Evaluation;
@@ -13,7 +11,6 @@ import dev.missioncontrol.knowledge.rag.PipelineConfig;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
-import dev.missioncontrol.models.text.Sentences;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Measures one embedding model in a JVM of its own, so its memory figures are its own: single-sentence latency and
- * throughput, then one whole pipeline (index build from scratch, retrieval, grounded answers). Prints one JSON line.
+ * throughput (each evaluation question embedded alone, as on every query), then one whole pipeline (index build from scratch, retrieval, grounded answers). Prints one JSON line.
  *
  * <p>Arguments: {@code MODEL_ID SAMPLES MODEL_CACHE_DIR}.
  */
@@ -33,26 +30,28 @@ public final class EmbedBenchWorker {
     private EmbedBenchWorker() {}
 
     public static void main(String[] args) throws IOException {
+        Main.quietLibraries();
         EmbeddingModel model = EmbeddingModel.byId(args[0]);
         int samples = Integer.parseInt(args[1]);
         Path cache = Path.of(args[2]);
-        List<String> sentences = new ArrayList<>();
-        for (Chunk c : Handbook.chunks(new MarkdownChunker())) {
-            Sentences.split(c.text()).forEach(u -> sentences.add(u.text()));
-        }
+        // The latency-critical single sentence is an operator's question, embedded on every query.
+        List<String> sentences = EvalSet.load().stream().map(EvalQuestion::question).toList();
+        Path data = Files.createTempDirectory("mc-bench-");
+        PipelineConfig config = PipelineConfig.defaults(data).withEmbeddingModel(model);
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("model", model.id());
+        o.put("threads", config.threads());
         long t0 = System.nanoTime();
-        try (OnnxEmbedder embedder = OnnxEmbedder.load(model, cache, 1)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(model, cache, config.threads())) {
             o.put("load_ms", round((System.nanoTime() - t0) / 1e6));
             for (int i = 0; i < 50; i++) {
-                embedder.embedPassage(sentences.get(i % sentences.size()));
+                embedder.embedQuery(sentences.get(i % sentences.size()));
             }
             double[] ms = new double[samples];
             long start = System.nanoTime();
             for (int i = 0; i < samples; i++) {
                 long s = System.nanoTime();
-                embedder.embedPassage(sentences.get(i % sentences.size()));
+                embedder.embedQuery(sentences.get(i % sentences.size()));
                 ms[i] = (System.nanoTime() - s) / 1e6;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -62,11 +61,8 @@ public final class EmbedBenchWorker {
             o.put("p99_ms", round(ms[(int) Math.min(samples - 1, Math.ceil(samples * 0.99) - 1)]));
             o.put("sentences_per_s", round(samples / seconds));
         }
-        Path data = Files.createTempDirectory("mc-bench-");
         try {
-            Files.createDirectories(data);
             Files.createSymbolicLink(data.resolve("models"), cache.toAbsolutePath());
-            PipelineConfig config = PipelineConfig.defaults(data).withEmbeddingModel(model);
             try (RagPipeline rag = RagPipeline.open(config)) {
                 o.put("index_build_ms", rag.knowledge().index().buildMillis());
                 o.put("chunks", rag.knowledge().index().size());

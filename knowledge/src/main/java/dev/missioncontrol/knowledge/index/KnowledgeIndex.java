@@ -77,7 +77,7 @@ public final class KnowledgeIndex implements AutoCloseable {
         this.embedder = embedder;
         Files.createDirectories(dir);
         this.directory = FSDirectory.open(dir);
-        String fingerprint = corpus.fingerprint(embedder.modelId());
+        String fingerprint = corpus.fingerprint(embedder.vectorFingerprint());
         String existing = storedFingerprint(directory);
         if (existing == null) {
             // Missing or unreadable (for example a half-written or corrupted commit): start from an empty directory.
@@ -169,7 +169,7 @@ public final class KnowledgeIndex implements AutoCloseable {
                 for (int i = 0; i < chunks.size(); i++) {
                     writer.updateDocument(new Term(ID, chunks.get(i).id()), documents.get(i));
                 }
-                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.modelId())).entrySet());
+                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.vectorFingerprint())).entrySet());
                 writer.commit();
             } catch (IOException | RuntimeException e) {
                 writer.rollback();

@@ -44,9 +44,13 @@ public record PipelineConfig(
             + " generator (grounded|llama|openai), generator.gguf, generator.url, generator.model, generator.api-key,"
             + " generator.timeout-seconds, grounded.refuse-below";
 
-    /** The defaults: grounded answers over MiniLM retrieval, data in {@code dataDir}. */
+    /**
+     * The defaults: grounded answers over MiniLM retrieval, data in {@code dataDir}, two inference threads (one
+     * pipeline on a small machine; nodes sharing a machine set {@code threads=1}).
+     */
     public static PipelineConfig defaults(Path dataDir) {
-        return new PipelineConfig(dataDir, EmbeddingModel.MINILM, RetrievalMode.HYBRID, 5, 1, "grounded", null, null,
+        return new PipelineConfig(dataDir, EmbeddingModel.MINILM, RetrievalMode.HYBRID, 5,
+                Math.min(2, Runtime.getRuntime().availableProcessors()), "grounded", null, null,
                 null, "", Duration.ofSeconds(60), GroundedGenerator.Config.DEFAULT);
     }
 

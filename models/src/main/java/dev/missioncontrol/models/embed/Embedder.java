@@ -10,6 +10,14 @@ public interface Embedder extends AutoCloseable {
     /** The model behind the vectors, for logs and index fingerprints. */
     String modelId();
 
+    /**
+     * Identity of the vectors: changes whenever the same text would get a different vector (model, window, pooling,
+     * prefixes), so stored vectors are never mixed with new ones.
+     */
+    default String vectorFingerprint() {
+        return modelId();
+    }
+
     /** Length of every vector this embedder returns. */
     int dimension();
 

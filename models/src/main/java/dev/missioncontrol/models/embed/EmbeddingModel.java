@@ -10,14 +10,14 @@ import java.util.stream.Collectors;
  */
 public enum EmbeddingModel {
     /** Sentence-BERT all-MiniLM-L6-v2, fp32: the voting model and the retrieval default. */
-    MINILM("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, 256, "", ""),
+    MINILM("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, 128, "", ""),
     /** all-MiniLM-L6-v2 quantised to int8: about a third of the memory, roughly twice as fast. */
     MINILM_INT8(
             "all-minilm-l6-v2-int8",
             "all-minilm-l6-v2-q.onnx",
             "all-minilm-l6-v2-q-tokenizer.json",
             Pooling.MEAN,
-            256,
+            128,
             "",
             ""),
     /** BAAI bge-small-en-v1.5: CLS pooling, an instruction prefix on queries. */

@@ -89,9 +89,9 @@ public final class OnnxEmbedder implements Embedder {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             // The arena keeps peak activation memory forever; single sentences do not need it.
             options.setCPUArenaAllocator(false);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             OrtSession session = env.createSession(onnx.toString(), options);
             OnnxEmbedder embedder = new OnnxEmbedder(model, tokenizer, env, session);
             log.info("Loaded embedding model {} from {} ({} dims)", model.id(), onnx, embedder.dimension);
@@ -144,6 +144,12 @@ public final class OnnxEmbedder implements Embedder {
     @Override
     public String modelId() {
         return model.id();
+    }
+
+    @Override
+    public String vectorFingerprint() {
+        return model.id() + ";window=" + model.maxTokens() + ";pooling=" + model.pooling() + ";query="
+                + model.queryPrefix() + ";passage=" + model.passagePrefix() + ";dims=" + dimension;
     }
 
     @Override

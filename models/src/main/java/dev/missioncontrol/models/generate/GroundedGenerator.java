@@ -49,6 +49,8 @@ public final class GroundedGenerator implements Generator {
     private static final double MAX_REDUNDANCY = 0.85;
     /** An answer of fewer sentences rarely holds every value an operator asked for. */
     private static final int MIN_SENTENCES = 3;
+    /** A procedure ranked below the best passage is still preferred when its similarity is this close. */
+    private static final double PROCEDURE_MARGIN = 0.1;
     private static final int CACHE_LIMIT = 50_000;
 
     /**
@@ -147,11 +149,16 @@ public final class GroundedGenerator implements Generator {
                 Answer.REFUSE);
     }
 
-    /** The best-ranked passage among the first few that is a procedure: a "Procedure" section or three steps. */
+    /**
+     * The best-ranked passage among the first few that is a procedure (a "Procedure" section, or three steps) and
+     * nearly as relevant as the best passage: "how do we …" also asks for explanations, which are not procedures.
+     */
     private Passage procedurePassage(List<Passage> passages) {
+        double best = passages.getFirst().similarity();
         for (Passage p : passages.subList(0, Math.min(config.passages(), passages.size()))) {
             int steps = steps(p).size();
-            if (steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3)) {
+            boolean procedure = steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3);
+            if (procedure && (p == passages.getFirst() || p.similarity() >= best - PROCEDURE_MARGIN)) {
                 return p;
             }
         }

@@ -1,0 +1,111 @@
+package dev.missioncontrol.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.missioncontrol.app.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them: exit codes, output on stdout, errors on stderr without stack traces. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CommandLineTest {
+    @TempDir
+    Path data;
+
+    record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private String dir() {
+        return data.toString();
+    }
+
+    @Test
+    void askLocalPrintsTheJsonAnswerShape() throws Exception {
+        Run r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8",
+                "What is the maximum charge voltage of the battery?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.path("answer").asText()).contains("33.2 V");
+        assertThat(json.path("citations").path(0).path("chunk").asText()).isEqualTo("eps-battery");
+        assertThat(json.path("confidence").asDouble()).isBetween(0.5, 1.0);
+        assertThat(json.path("action").asText()).isEqualTo("inform");
+    }
+
+    @Test
+    void aHugeQuestionIsTruncatedWithAWarningAndStillAnswered() throws Exception {
+        String huge = "What is the maximum charge voltage of the battery? " + "padding words ".repeat(8000);
+        assertThat(huge.length()).isGreaterThan(100_000);
+        Run r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", huge);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: The question was").contains("only the first");
+        assertThat(new ObjectMapper().readTree(r.out()).has("answer")).isTrue();
+    }
+
+    @Test
+    void anEmptyQuestionIsAClearUsageError() {
+        Run r = run("ask", "--local", "--data-dir", dir(), "   ");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("the question is empty").doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingGgufFileIsNamed() {
+        Path gguf = data.resolve("missing.gguf");
+        Run r = run("ask", "--local", "--data-dir", dir(), "--generator", "llama", "--gguf", gguf.toString(), "q?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("error: GGUF model file").contains(gguf.toString()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerIsNamed() {
+        Run r = run("ask", "--local", "--data-dir", dir(), "--generator", "openai", "--url", "http://127.0.0.1:9/v1",
+                "--llm-model", "m", "q?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("127.0.0.1:9").contains("does not answer").doesNotContain("\tat ");
+    }
+
+    @Test
+    void ingestReportsChunksAndABadFileChangesNothing() throws Exception {
+        Path good = Files.writeString(data.resolveSibling(data.getFileName() + "-memo.md"),
+                "# Memo\n## Star tracker 2\nSTR-2 baffle is contaminated; prefer STR-1 until the next review.\n");
+        Run ok = run("ingest", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", good.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("ingested").contains("1 chunks");
+
+        Path bad = Files.write(data.resolveSibling(data.getFileName() + "-scan.pdf"), new byte[] {1, 2, 3});
+        Run fail = run("ingest", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", bad.toString());
+        assertThat(fail.code()).isEqualTo(1);
+        assertThat(fail.err()).contains(bad.toString()).contains("unchanged").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadConfigurationFileNamesTheKey() throws Exception {
+        Path config = Files.writeString(data.resolve("node.properties"), "retrieval.top-k = many\n");
+        Run r = run("ask", "--local", "--config", config.toString(), "What is the bus voltage?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(config.toString()).contains("retrieval.top-k");
+    }
+}
