@@ -58,7 +58,8 @@ public final class KnowledgeBase implements AutoCloseable {
             return;
         }
         try (Stream<Path> files = Files.list(documents)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
                 String doc = f.getFileName().toString().replaceFirst("\\.md$", "");
                 ingested.put(doc, chunker.chunk(doc, Files.readString(f, StandardCharsets.UTF_8)));
             }
@@ -115,8 +116,8 @@ public final class KnowledgeBase implements AutoCloseable {
         Map<String, List<Chunk>> fresh = new LinkedHashMap<>();
         for (DocumentReader.ReadDocument d : docs) {
             if (handbookDocs.contains(d.doc())) {
-                throw new IngestException(d.source() + ": its id '" + d.doc() + "' is a handbook document; rename"
-                        + " the file.");
+                throw new IngestException(
+                        d.source() + ": its id '" + d.doc() + "' is a handbook document; rename" + " the file.");
             }
             List<Chunk> chunks = chunker.chunk(d.doc(), d.markdown());
             if (chunks.isEmpty()) {

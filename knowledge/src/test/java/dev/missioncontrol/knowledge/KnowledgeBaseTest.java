@@ -75,12 +75,16 @@ class KnowledgeBaseTest {
             var report = kb.ingest(List.of(bulletin));
             assertThat(report.chunksPerDocument()).hasSize(1);
             assertThat(kb.search("speed limit for reaction wheel 3 bearing friction", 3, RetrievalMode.HYBRID)
-                            .getFirst().text()).contains("3,200 rpm");
+                            .getFirst()
+                            .text())
+                    .contains("3,200 rpm");
         }
         try (KnowledgeBase kb = KnowledgeBase.open(data, embedder)) {
             assertThat(kb.index().buildMillis()).isZero();
             assertThat(kb.ingestedDocuments()).hasSize(1);
-            assertThat(kb.search("wheel 3 bearing friction rpm", 3, RetrievalMode.BM25).getFirst().text())
+            assertThat(kb.search("wheel 3 bearing friction rpm", 3, RetrievalMode.BM25)
+                            .getFirst()
+                            .text())
                     .contains("3,200 rpm");
         }
     }
@@ -97,8 +101,8 @@ class KnowledgeBaseTest {
             assertThat(kb.index().size()).isEqualTo(before);
             assertThat(kb.ingestedDocuments()).isEmpty();
         }
-        try (Stream<Path> docs = Files.exists(data.resolve("documents")) ? Files.list(data.resolve("documents"))
-                : Stream.empty()) {
+        try (Stream<Path> docs =
+                Files.exists(data.resolve("documents")) ? Files.list(data.resolve("documents")) : Stream.empty()) {
             assertThat(docs).isEmpty();
         }
     }
@@ -110,7 +114,8 @@ class KnowledgeBaseTest {
         }
         Path indexDir = data.resolve("index").resolve(embedder.modelId());
         try (Stream<Path> files = Files.list(indexDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segments")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segments"))
+                    .toList()) {
                 Files.writeString(f, "garbage");
             }
         }

@@ -35,7 +35,8 @@ public final class EmbedBenchWorker {
         int samples = Integer.parseInt(args[1]);
         Path cache = Path.of(args[2]);
         // The latency-critical single sentence is an operator's question, embedded on every query.
-        List<String> sentences = EvalSet.load().stream().map(EvalQuestion::question).toList();
+        List<String> sentences =
+                EvalSet.load().stream().map(EvalQuestion::question).toList();
         Path data = Files.createTempDirectory("mc-bench-");
         PipelineConfig config = PipelineConfig.defaults(data).withEmbeddingModel(model);
         ObjectNode o = new ObjectMapper().createObjectNode();

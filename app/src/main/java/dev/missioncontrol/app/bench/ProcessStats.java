@@ -22,7 +22,8 @@ public final class ProcessStats {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).replace("kB", "").strip());
+                    return Long.parseLong(
+                            line.substring(key.length()).replace("kB", "").strip());
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ask --local "question"}: one pipeline in this process answers and prints the JSON answer. */
-@Command(name = "ask", mixinStandardHelpOptions = true,
+@Command(
+        name = "ask",
+        mixinStandardHelpOptions = true,
         description = "Answer a question. With --local, one pipeline in this process prints its JSON answer.")
 public final class AskCommand implements Callable<Integer> {
     @Mixin
@@ -48,22 +50,34 @@ public final class AskCommand implements Callable<Integer> {
             return 2;
         }
         try (RagPipeline rag = RagPipeline.open(pipeline.toConfig())) {
-            AskResult r = rag.ask(question, stream ? t -> {
-                err.print(t);
-                err.flush();
-            } : t -> {});
+            AskResult r = rag.ask(
+                    question,
+                    stream
+                            ? t -> {
+                                err.print(t);
+                                err.flush();
+                            }
+                            : t -> {});
             if (stream) {
                 err.println();
             }
             r.warnings().forEach(w -> err.println("warning: " + w));
             if (explain) {
-                err.printf(Locale.ROOT, "generator %s, retrieval %s over %s%n", rag.generator().describe(),
-                        rag.config().retrieval().name().toLowerCase(Locale.ROOT), rag.embedder().modelId());
+                err.printf(
+                        Locale.ROOT,
+                        "generator %s, retrieval %s over %s%n",
+                        rag.generator().describe(),
+                        rag.config().retrieval().name().toLowerCase(Locale.ROOT),
+                        rag.embedder().modelId());
                 for (Passage p : r.passages()) {
                     err.printf(Locale.ROOT, "  %-40s similarity %.3f  %s%n", p.chunk(), p.similarity(), p.section());
                 }
-                err.printf(Locale.ROOT, "embed %.1f ms, retrieve %.1f ms, generate %.1f ms%n", r.embedMillis(),
-                        r.retrieveMillis(), r.generateMillis());
+                err.printf(
+                        Locale.ROOT,
+                        "embed %.1f ms, retrieve %.1f ms, generate %.1f ms%n",
+                        r.embedMillis(),
+                        r.retrieveMillis(),
+                        r.generateMillis());
             }
             out.println(r.answer().toJson());
             out.flush();

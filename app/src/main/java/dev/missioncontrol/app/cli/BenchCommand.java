@@ -21,7 +21,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench …}: benchmarks that print the product's performance figures. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance; prints the figures.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure performance; prints the figures.",
         subcommands = {BenchCommand.Embed.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -33,9 +36,13 @@ public final class BenchCommand implements Runnable {
     }
 
     /** {@code bench embed}: each embedding model in its own JVM. */
-    @Command(name = "embed", mixinStandardHelpOptions = true,
-            description = {"Per embedding model, in a fresh JVM each: single-sentence p50/p99 latency, sentences/s,",
-                "then one whole pipeline (handbook index build, retrieval p50, answer p50) and the JVM's peak RSS."})
+    @Command(
+            name = "embed",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Per embedding model, in a fresh JVM each: single-sentence p50/p99 latency, sentences/s,",
+                "then one whole pipeline (handbook index build, retrieval p50, answer p50) and the JVM's peak RSS."
+            })
     static final class Embed implements Callable<Integer> {
         @Mixin
         PipelineOptions pipeline;
@@ -63,8 +70,18 @@ public final class BenchCommand implements Runnable {
                     .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
                     .toList();
             out.printf(Locale.ROOT, "JVM flags of each run: %s%n", String.join(" ", jvmArgs));
-            out.printf(Locale.ROOT, "%-22s %8s %8s %10s %9s %10s %9s %9s %9s%n", "model", "p50 ms", "p99 ms",
-                    "sent/s", "load ms", "index ms", "ret p50", "ans p50", "peak RSS");
+            out.printf(
+                    Locale.ROOT,
+                    "%-22s %8s %8s %10s %9s %10s %9s %9s %9s%n",
+                    "model",
+                    "p50 ms",
+                    "p99 ms",
+                    "sent/s",
+                    "load ms",
+                    "index ms",
+                    "ret p50",
+                    "ans p50",
+                    "peak RSS");
             out.flush();
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode results = mapper.createArrayNode();
@@ -72,23 +89,42 @@ public final class BenchCommand implements Runnable {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(java);
                 cmd.addAll(jvmArgs);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbedBenchWorker.class.getName(),
-                        m.id(), String.valueOf(samples),
-                        pipeline.toConfig().dataDir().resolve("models").toAbsolutePath().toString()));
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                cmd.addAll(List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbedBenchWorker.class.getName(),
+                        m.id(),
+                        String.valueOf(samples),
+                        pipeline.toConfig()
+                                .dataDir()
+                                .resolve("models")
+                                .toAbsolutePath()
+                                .toString()));
+                Process p = new ProcessBuilder(cmd)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
                     p.destroyForcibly();
-                    spec.commandLine().getErr().println("error: the benchmark of " + m.id() + " failed (exit "
-                            + (p.isAlive() ? "timeout" : p.exitValue()) + ").");
+                    spec.commandLine()
+                            .getErr()
+                            .println("error: the benchmark of " + m.id() + " failed (exit "
+                                    + (p.isAlive() ? "timeout" : p.exitValue()) + ").");
                     return 1;
                 }
                 JsonNode r = mapper.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
                 results.add(r);
-                out.printf(Locale.ROOT, "%-22s %8.2f %8.2f %10.1f %9.0f %10.0f %9.2f %9.2f %6.0f MB%n", m.id(),
-                        r.path("p50_ms").asDouble(), r.path("p99_ms").asDouble(), r.path("sentences_per_s").asDouble(),
-                        r.path("load_ms").asDouble(), r.path("index_build_ms").asDouble(),
-                        r.path("retrieval_p50_ms").asDouble(), r.path("answer_p50_ms").asDouble(),
+                out.printf(
+                        Locale.ROOT,
+                        "%-22s %8.2f %8.2f %10.1f %9.0f %10.0f %9.2f %9.2f %6.0f MB%n",
+                        m.id(),
+                        r.path("p50_ms").asDouble(),
+                        r.path("p99_ms").asDouble(),
+                        r.path("sentences_per_s").asDouble(),
+                        r.path("load_ms").asDouble(),
+                        r.path("index_build_ms").asDouble(),
+                        r.path("retrieval_p50_ms").asDouble(),
+                        r.path("answer_p50_ms").asDouble(),
                         r.path("peak_rss_mb").asDouble());
                 out.flush();
             }

@@ -21,9 +21,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eval}: scores retrieval and answers on the shipped evaluation set, per model and retrieval mode. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Score retrieval (recall@1, recall@5, MRR), answers (key-fact accuracy) and refusals on the",
-            "evaluation set, for each embedding model and for hybrid, vector-only and BM25-only retrieval."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score retrieval (recall@1, recall@5, MRR), answers (key-fact accuracy) and refusals on the",
+            "evaluation set, for each embedding model and for hybrid, vector-only and BM25-only retrieval."
+        })
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
@@ -31,11 +35,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON object of the default configuration's scores.")
     boolean json;
 
-    @Option(names = "--models", split = ",", paramLabel = "ID",
+    @Option(
+            names = "--models",
+            split = ",",
+            paramLabel = "ID",
             description = "Embedding models to evaluate (default: all).")
     List<String> models;
 
-    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+    @Option(
+            names = "--modes",
+            split = ",",
+            paramLabel = "MODE",
             description = "Retrieval modes to evaluate: hybrid, vector, bm25 (default: all).")
     List<String> modes;
 
@@ -51,8 +61,12 @@ public final class EvalCommand implements Callable<Integer> {
         PipelineConfig base = pipeline.toConfig();
         List<EvalQuestion> questions = EvalSet.load();
         long unanswerable = questions.stream().filter(q -> !q.answerable()).count();
-        out.printf(Locale.ROOT, "evaluation set: %d questions (%d the handbook does not answer); generator %s%n",
-                questions.size(), unanswerable, base.generator());
+        out.printf(
+                Locale.ROOT,
+                "evaluation set: %d questions (%d the handbook does not answer); generator %s%n",
+                questions.size(),
+                unanswerable,
+                base.generator());
         List<EmbeddingModel> ms = models == null
                 ? Arrays.asList(EmbeddingModel.values())
                 : models.stream().map(EmbeddingModel::byId).toList();

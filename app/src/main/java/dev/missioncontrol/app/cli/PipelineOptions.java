@@ -8,34 +8,47 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run an answering pipeline. */
 public final class PipelineOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Where indexes, extracted models and ingested documents live (default: ${DEFAULT-VALUE}).")
     Path dataDir = defaultDataDir();
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Pipeline properties file; keys: " + PipelineConfig.KEYS + ".")
     Path config;
 
-    @Option(names = "--embedding-model", paramLabel = "ID",
+    @Option(
+            names = "--embedding-model",
+            paramLabel = "ID",
             description = "Retrieval embedding model: all-minilm-l6-v2 (default), all-minilm-l6-v2-int8,"
                     + " bge-small-en-v1.5, e5-small-v2.")
     String embeddingModel;
 
-    @Option(names = "--generator", paramLabel = "BACKEND",
-            description = "grounded (default, extractive), llama (a GGUF file) or openai (an OpenAI-compatible server).")
+    @Option(
+            names = "--generator",
+            paramLabel = "BACKEND",
+            description =
+                    "grounded (default, extractive), llama (a GGUF file) or openai (an OpenAI-compatible server).")
     String generator;
 
     @Option(names = "--gguf", paramLabel = "FILE", description = "GGUF model file for --generator llama.")
     Path gguf;
 
-    @Option(names = "--url", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
             description = "Server base URL for --generator openai, for example http://127.0.0.1:11434/v1.")
     URI url;
 
     @Option(names = "--llm-model", paramLabel = "NAME", description = "Model name on the server (--generator openai).")
     String llmModel;
 
-    @Option(names = "--api-key-env", paramLabel = "VAR",
+    @Option(
+            names = "--api-key-env",
+            paramLabel = "VAR",
             description = "Environment variable holding the server's API key (never pass keys on the command line).")
     String apiKeyEnv;
 
@@ -50,8 +63,12 @@ public final class PipelineOptions {
             if (apiKeyEnv != null && key == null) {
                 throw new IllegalArgumentException("--api-key-env " + apiKeyEnv + ": that variable is not set.");
             }
-            c = c.withGenerator(generator != null ? generator : c.generator(), gguf != null ? gguf : c.gguf(),
-                    url != null ? url : c.url(), llmModel != null ? llmModel : c.model(), key);
+            c = c.withGenerator(
+                    generator != null ? generator : c.generator(),
+                    gguf != null ? gguf : c.gguf(),
+                    url != null ? url : c.url(),
+                    llmModel != null ? llmModel : c.model(),
+                    key);
         }
         return c.validate();
     }
@@ -62,8 +79,9 @@ public final class PipelineOptions {
             return Path.of(env);
         }
         String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local",
-                "share");
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "share");
         return base.resolve("mission-control");
     }
 }

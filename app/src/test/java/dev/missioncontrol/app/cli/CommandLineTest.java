@@ -43,7 +43,13 @@ class CommandLineTest {
 
     @Test
     void askLocalPrintsTheJsonAnswerShape() throws Exception {
-        Run r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8",
+        Run r = run(
+                "ask",
+                "--local",
+                "--data-dir",
+                dir(),
+                "--embedding-model",
+                "all-minilm-l6-v2-int8",
                 "What is the maximum charge voltage of the battery?");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -76,20 +82,34 @@ class CommandLineTest {
         Path gguf = data.resolve("missing.gguf");
         Run r = run("ask", "--local", "--data-dir", dir(), "--generator", "llama", "--gguf", gguf.toString(), "q?");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("error: GGUF model file").contains(gguf.toString()).doesNotContain("\tat ");
+        assertThat(r.err())
+                .contains("error: GGUF model file")
+                .contains(gguf.toString())
+                .doesNotContain("\tat ");
     }
 
     @Test
     void aServerThatDoesNotAnswerIsNamed() {
-        Run r = run("ask", "--local", "--data-dir", dir(), "--generator", "openai", "--url", "http://127.0.0.1:9/v1",
-                "--llm-model", "m", "q?");
+        Run r = run(
+                "ask",
+                "--local",
+                "--data-dir",
+                dir(),
+                "--generator",
+                "openai",
+                "--url",
+                "http://127.0.0.1:9/v1",
+                "--llm-model",
+                "m",
+                "q?");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("127.0.0.1:9").contains("does not answer").doesNotContain("\tat ");
     }
 
     @Test
     void ingestReportsChunksAndABadFileChangesNothing() throws Exception {
-        Path good = Files.writeString(data.resolveSibling(data.getFileName() + "-memo.md"),
+        Path good = Files.writeString(
+                data.resolveSibling(data.getFileName() + "-memo.md"),
                 "# Memo\n## Star tracker 2\nSTR-2 baffle is contaminated; prefer STR-1 until the next review.\n");
         Run ok = run("ingest", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", good.toString());
         assertThat(ok.code()).as(ok.err()).isZero();

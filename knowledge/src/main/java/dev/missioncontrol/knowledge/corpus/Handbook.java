@@ -27,8 +27,8 @@ public final class Handbook {
             for (Chunk c : chunker.chunk(doc, read(ROOT + file))) {
                 String previous = seen.put(c.id(), doc);
                 if (previous != null) {
-                    throw new IllegalStateException("Handbook chunk id " + c.id() + " is used in both " + previous
-                            + " and " + doc);
+                    throw new IllegalStateException(
+                            "Handbook chunk id " + c.id() + " is used in both " + previous + " and " + doc);
                 }
                 all.add(c);
             }

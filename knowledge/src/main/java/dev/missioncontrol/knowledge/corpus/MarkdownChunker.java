@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * is not retrieved.
  */
 public final class MarkdownChunker {
-    private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*(?:\\{#([a-z0-9][a-z0-9./_-]*)})?\\s*$");
+    private static final Pattern HEADING =
+            Pattern.compile("^(#{1,6})\\s+(.*?)\\s*(?:\\{#([a-z0-9][a-z0-9./_-]*)})?\\s*$");
 
     private final int maxWords;
     private final int overlapWords;
@@ -122,7 +123,8 @@ public final class MarkdownChunker {
     }
 
     static String slug(String heading) {
-        String s = heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String s =
+                heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         return s.isEmpty() ? "section" : s;
     }
 

@@ -19,8 +19,11 @@ public final class EvalSet {
     /** Every question, in file order. */
     public static List<EvalQuestion> load() {
         List<EvalQuestion> all = new ArrayList<>();
-        for (String file : read("eval/contents.txt").lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
+        for (String file : read("eval/contents.txt")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList()) {
             int n = 0;
             for (String line : read("eval/" + file).lines().toList()) {
                 n++;
@@ -30,8 +33,8 @@ public final class EvalSet {
                 try {
                     all.add(JSON.readValue(line, EvalQuestion.class));
                 } catch (IOException e) {
-                    throw new IllegalStateException("eval/" + file + " line " + n + " is not a question: "
-                            + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "eval/" + file + " line " + n + " is not a question: " + e.getMessage(), e);
                 }
             }
         }

@@ -41,14 +41,35 @@ public final class Evaluation {
             List<String> misses) {
 
         public String row() {
-            return String.format(Locale.ROOT, "%-22s %-7s %5.3f %5.3f %5.3f %7.3f %7.3f %8.2f %8.2f %8.2f", model,
-                    mode.name().toLowerCase(Locale.ROOT), recallAt1, recallAt5, mrr, keyFactAccuracy, refusalAccuracy,
-                    retrievalP50Millis, embedP50Millis, answerP50Millis);
+            return String.format(
+                    Locale.ROOT,
+                    "%-22s %-7s %5.3f %5.3f %5.3f %7.3f %7.3f %8.2f %8.2f %8.2f",
+                    model,
+                    mode.name().toLowerCase(Locale.ROOT),
+                    recallAt1,
+                    recallAt5,
+                    mrr,
+                    keyFactAccuracy,
+                    refusalAccuracy,
+                    retrievalP50Millis,
+                    embedP50Millis,
+                    answerP50Millis);
         }
 
         public static String header() {
-            return String.format(Locale.ROOT, "%-22s %-7s %5s %5s %5s %7s %7s %8s %8s %8s", "model", "mode", "r@1",
-                    "r@5", "mrr", "facts", "refusal", "ret p50", "emb p50", "ans p50");
+            return String.format(
+                    Locale.ROOT,
+                    "%-22s %-7s %5s %5s %5s %7s %7s %8s %8s %8s",
+                    "model",
+                    "mode",
+                    "r@1",
+                    "r@5",
+                    "mrr",
+                    "facts",
+                    "refusal",
+                    "ret p50",
+                    "emb p50",
+                    "ans p50");
         }
     }
 
@@ -97,13 +118,24 @@ public final class Evaluation {
             if (allFacts) {
                 factOk++;
             } else if (!refused) {
-                misses.add(q.id() + " lacks facts " + q.facts().stream()
-                        .filter(f -> !text.contains(f.toLowerCase(Locale.ROOT))).toList());
+                misses.add(q.id() + " lacks facts "
+                        + q.facts().stream()
+                                .filter(f -> !text.contains(f.toLowerCase(Locale.ROOT)))
+                                .toList());
             }
         }
-        return new Scores(pipeline.embedder().modelId(), mode, questions.size(), ratio(hit1, answerable),
-                ratio(hit5, answerable), answerable == 0 ? 0 : rr / answerable, ratio(factOk, answerable),
-                ratio(decisionOk, questions.size()), median(retrieval), median(embed), median(answer),
+        return new Scores(
+                pipeline.embedder().modelId(),
+                mode,
+                questions.size(),
+                ratio(hit1, answerable),
+                ratio(hit5, answerable),
+                answerable == 0 ? 0 : rr / answerable,
+                ratio(factOk, answerable),
+                ratio(decisionOk, questions.size()),
+                median(retrieval),
+                median(embed),
+                median(answer),
                 List.copyOf(misses));
     }
 

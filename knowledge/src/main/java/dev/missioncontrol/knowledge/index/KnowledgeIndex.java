@@ -88,12 +88,18 @@ public final class KnowledgeIndex implements AutoCloseable {
             }
         }
         IndexWriterConfig config = new IndexWriterConfig(analyzer)
-                .setOpenMode(fingerprint.equals(existing) ? IndexWriterConfig.OpenMode.APPEND
-                        : IndexWriterConfig.OpenMode.CREATE);
+                .setOpenMode(
+                        fingerprint.equals(existing)
+                                ? IndexWriterConfig.OpenMode.APPEND
+                                : IndexWriterConfig.OpenMode.CREATE);
         this.writer = new IndexWriter(directory, config);
         long start = System.nanoTime();
         if (!fingerprint.equals(existing)) {
-            log.info("Building the {} index in {} ({} chunks)", embedder.modelId(), dir, corpus.chunks().size());
+            log.info(
+                    "Building the {} index in {} ({} chunks)",
+                    embedder.modelId(),
+                    dir,
+                    corpus.chunks().size());
             for (Chunk c : corpus.chunks()) {
                 writer.addDocument(document(c, embedder.embedPassage(passageText(c))));
             }
@@ -169,7 +175,8 @@ public final class KnowledgeIndex implements AutoCloseable {
                 for (int i = 0; i < chunks.size(); i++) {
                     writer.updateDocument(new Term(ID, chunks.get(i).id()), documents.get(i));
                 }
-                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.vectorFingerprint())).entrySet());
+                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.vectorFingerprint()))
+                        .entrySet());
                 writer.commit();
             } catch (IOException | RuntimeException e) {
                 writer.rollback();
@@ -179,7 +186,8 @@ public final class KnowledgeIndex implements AutoCloseable {
             vectors.clear();
             loadVectors();
         } catch (IOException e) {
-            throw new UncheckedIOException("Updating the knowledge index failed; it is unchanged: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Updating the knowledge index failed; it is unchanged: " + e.getMessage(), e);
         }
     }
 
@@ -195,8 +203,8 @@ public final class KnowledgeIndex implements AutoCloseable {
         d.add(new StoredField(TITLE, c.title()));
         d.add(new StoredField(SECTION, c.section()));
         d.add(new StoredField(TEXT, c.text()));
-        d.add(new TextField(SEARCH, c.title() + "\n" + c.section() + "\n" + c.section() + "\n" + c.text(),
-                Field.Store.NO));
+        d.add(new TextField(
+                SEARCH, c.title() + "\n" + c.section() + "\n" + c.section() + "\n" + c.text(), Field.Store.NO));
         d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
         ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(vector);
@@ -217,7 +225,10 @@ public final class KnowledgeIndex implements AutoCloseable {
                 Document d = stored.document(doc, Set.of(ID, VECTOR_BYTES));
                 byte[] b = d.getBinaryValue(VECTOR_BYTES).bytes;
                 float[] v = new float[b.length / 4];
-                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                ByteBuffer.wrap(b)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(v);
                 vectors.put(d.get(ID), v);
             }
         } finally {
@@ -237,8 +248,9 @@ public final class KnowledgeIndex implements AutoCloseable {
             try {
                 Map<Integer, Double> fused = new LinkedHashMap<>();
                 if (mode != RetrievalMode.BM25) {
-                    ScoreDoc[] hits = searcher.search(new KnnFloatVectorQuery(VECTOR, queryVector, CANDIDATES),
-                            CANDIDATES).scoreDocs;
+                    ScoreDoc[] hits = searcher.search(
+                                    new KnnFloatVectorQuery(VECTOR, queryVector, CANDIDATES), CANDIDATES)
+                            .scoreDocs;
                     addRanks(fused, hits);
                 }
                 if (mode != RetrievalMode.VECTOR) {

@@ -50,15 +50,17 @@ public final class DocumentReader {
             if (Files.size(file) > MAX_BYTES) {
                 throw new IngestException(file + ": larger than " + MAX_BYTES / (1024 * 1024) + " MB; split it.");
             }
-            String text = switch (ext) {
-                case "md", "markdown", "txt", "text" -> text(file);
-                case "pdf" -> pdf(file);
-                default -> throw new IngestException(file + ": unsupported file type '." + ext + "'. Supported: .md,"
-                        + " .markdown, .txt, .pdf.");
-            };
+            String text =
+                    switch (ext) {
+                        case "md", "markdown", "txt", "text" -> text(file);
+                        case "pdf" -> pdf(file);
+                        default ->
+                            throw new IngestException(file + ": unsupported file type '." + ext + "'. Supported: .md,"
+                                    + " .markdown, .txt, .pdf.");
+                    };
             if (text.isBlank()) {
-                throw new IngestException(file + ": contains no text" + (ext.equals("pdf") ? " (is it a scanned"
-                        + " image? Run OCR first)." : "."));
+                throw new IngestException(file + ": contains no text"
+                        + (ext.equals("pdf") ? " (is it a scanned" + " image? Run OCR first)." : "."));
             }
             return new ReadDocument(doc, file, text.strip() + "\n");
         } catch (IOException e) {

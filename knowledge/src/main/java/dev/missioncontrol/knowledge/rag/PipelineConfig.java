@@ -49,24 +49,45 @@ public record PipelineConfig(
      * pipeline on a small machine; nodes sharing a machine set {@code threads=1}).
      */
     public static PipelineConfig defaults(Path dataDir) {
-        return new PipelineConfig(dataDir, EmbeddingModel.MINILM, RetrievalMode.HYBRID, 5,
-                Math.min(2, Runtime.getRuntime().availableProcessors()), "grounded", null, null,
-                null, "", Duration.ofSeconds(60), GroundedGenerator.Config.DEFAULT);
+        return new PipelineConfig(
+                dataDir,
+                EmbeddingModel.MINILM,
+                RetrievalMode.HYBRID,
+                5,
+                Math.min(2, Runtime.getRuntime().availableProcessors()),
+                "grounded",
+                null,
+                null,
+                null,
+                "",
+                Duration.ofSeconds(60),
+                GroundedGenerator.Config.DEFAULT);
     }
 
     public PipelineConfig withEmbeddingModel(EmbeddingModel m) {
-        return new PipelineConfig(dataDir, m, retrieval, topK, threads, generator, gguf, url, model, apiKey, timeout,
-                grounded);
+        return new PipelineConfig(
+                dataDir, m, retrieval, topK, threads, generator, gguf, url, model, apiKey, timeout, grounded);
     }
 
     public PipelineConfig withRetrieval(RetrievalMode r) {
-        return new PipelineConfig(dataDir, embeddingModel, r, topK, threads, generator, gguf, url, model, apiKey,
-                timeout, grounded);
+        return new PipelineConfig(
+                dataDir, embeddingModel, r, topK, threads, generator, gguf, url, model, apiKey, timeout, grounded);
     }
 
     public PipelineConfig withGenerator(String g, Path ggufFile, URI serverUrl, String serverModel, String key) {
-        return new PipelineConfig(dataDir, embeddingModel, retrieval, topK, threads, g, ggufFile, serverUrl,
-                serverModel, key == null ? "" : key, timeout, grounded);
+        return new PipelineConfig(
+                dataDir,
+                embeddingModel,
+                retrieval,
+                topK,
+                threads,
+                g,
+                ggufFile,
+                serverUrl,
+                serverModel,
+                key == null ? "" : key,
+                timeout,
+                grounded);
     }
 
     /**
@@ -82,7 +103,8 @@ public record PipelineConfig(
             case "grounded" -> {}
             case "llama" -> {
                 if (gguf == null) {
-                    throw new IllegalArgumentException("generator=llama needs generator.gguf, the path of a .gguf file");
+                    throw new IllegalArgumentException(
+                            "generator=llama needs generator.gguf, the path of a .gguf file");
                 }
             }
             case "openai" -> {
@@ -92,8 +114,9 @@ public record PipelineConfig(
                                     + " generator.model");
                 }
             }
-            default -> throw new IllegalArgumentException(
-                    "generator must be grounded, llama or openai, was '" + generator + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "generator must be grounded, llama or openai, was '" + generator + "'");
         }
         return this;
     }
@@ -120,9 +143,11 @@ public record PipelineConfig(
             key = "retrieval.mode";
             RetrievalMode mode = p.containsKey(key) ? RetrievalMode.parse(p.getProperty(key)) : d.retrieval();
             key = "retrieval.top-k";
-            int topK = Integer.parseInt(p.getProperty(key, String.valueOf(d.topK())).strip());
+            int topK = Integer.parseInt(
+                    p.getProperty(key, String.valueOf(d.topK())).strip());
             key = "threads";
-            int threads = Integer.parseInt(p.getProperty(key, String.valueOf(d.threads())).strip());
+            int threads = Integer.parseInt(
+                    p.getProperty(key, String.valueOf(d.threads())).strip());
             key = "generator";
             String gen = p.getProperty(key, d.generator()).strip().toLowerCase(Locale.ROOT);
             key = "generator.gguf";
@@ -130,16 +155,32 @@ public record PipelineConfig(
             key = "generator.url";
             URI url = p.containsKey(key) ? URI.create(p.getProperty(key).strip()) : null;
             key = "generator.timeout-seconds";
-            Duration timeout = Duration.ofSeconds(Long.parseLong(p.getProperty(key, "60").strip()));
+            Duration timeout =
+                    Duration.ofSeconds(Long.parseLong(p.getProperty(key, "60").strip()));
             key = "grounded.refuse-below";
             GroundedGenerator.Config g = d.grounded();
             if (p.containsKey(key)) {
-                g = new GroundedGenerator.Config(g.passages(), g.maxSentences(), g.relevanceFloor(), g.diversity(),
+                g = new GroundedGenerator.Config(
+                        g.passages(),
+                        g.maxSentences(),
+                        g.relevanceFloor(),
+                        g.diversity(),
                         Double.parseDouble(p.getProperty(key).strip()));
             }
             key = "generator";
-            return new PipelineConfig(dataDir, em, mode, topK, threads, gen, gguf, url,
-                            p.getProperty("generator.model"), p.getProperty("generator.api-key", ""), timeout, g)
+            return new PipelineConfig(
+                            dataDir,
+                            em,
+                            mode,
+                            topK,
+                            threads,
+                            gen,
+                            gguf,
+                            url,
+                            p.getProperty("generator.model"),
+                            p.getProperty("generator.api-key", ""),
+                            timeout,
+                            g)
                     .validate();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + key + ": " + e.getMessage(), e);

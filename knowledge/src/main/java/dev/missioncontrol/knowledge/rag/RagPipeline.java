@@ -40,20 +40,21 @@ public final class RagPipeline implements AutoCloseable {
     /** Builds every part from configuration: embedder, knowledge base (index built if needed) and generator. */
     public static RagPipeline open(PipelineConfig config) {
         config.validate();
-        Embedder embedder = OnnxEmbedder.load(config.embeddingModel(), config.dataDir().resolve("models"),
-                config.threads());
+        Embedder embedder =
+                OnnxEmbedder.load(config.embeddingModel(), config.dataDir().resolve("models"), config.threads());
         try {
             KnowledgeBase knowledge = KnowledgeBase.open(config.dataDir(), embedder);
-            Generator generator = switch (config.generator()) {
-                case "llama" -> LlamaGenerator.load(LlamaGenerator.Config.of(config.gguf()));
-                case "openai" -> {
-                    var g = new OpenAiGenerator(new OpenAiGenerator.Config(config.url(), config.model(),
-                            config.apiKey(), config.timeout()));
-                    g.healthCheck();
-                    yield g;
-                }
-                default -> new GroundedGenerator(embedder, config.grounded());
-            };
+            Generator generator =
+                    switch (config.generator()) {
+                        case "llama" -> LlamaGenerator.load(LlamaGenerator.Config.of(config.gguf()));
+                        case "openai" -> {
+                            var g = new OpenAiGenerator(new OpenAiGenerator.Config(
+                                    config.url(), config.model(), config.apiKey(), config.timeout()));
+                            g.healthCheck();
+                            yield g;
+                        }
+                        default -> new GroundedGenerator(embedder, config.grounded());
+                    };
             return new RagPipeline(config, embedder, knowledge, generator);
         } catch (RuntimeException e) {
             embedder.close();
@@ -126,9 +127,12 @@ public final class RagPipeline implements AutoCloseable {
             q = q.substring(0, lo);
         }
         if (q.length() < original) {
-            warnings.add(String.format(Locale.ROOT,
+            warnings.add(String.format(
+                    Locale.ROOT,
                     "The question was %,d characters; only the first %,d fit the %s model window and were used.",
-                    original, q.length(), embedder.modelId()));
+                    original,
+                    q.length(),
+                    embedder.modelId()));
         }
         return q;
     }

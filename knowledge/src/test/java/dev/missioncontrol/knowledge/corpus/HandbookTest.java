@@ -39,7 +39,8 @@ class HandbookTest {
                 assertThat(byId).as("%s cites %s", q.id(), id).containsKey(id);
             }
             for (String fact : q.facts()) {
-                assertThat(q.chunks().stream().map(byId::get).anyMatch(c -> c.text().contains(fact)))
+                assertThat(q.chunks().stream().map(byId::get).anyMatch(c -> c.text()
+                                .contains(fact)))
                         .as("%s: fact '%s' is quoted from its chunk", q.id(), fact)
                         .isTrue();
             }
@@ -50,9 +51,13 @@ class HandbookTest {
     void sharedFactsHaveOneValueEverywhere() {
         String all = chunks.stream().map(Chunk::text).collect(Collectors.joining("\n"));
         // Values of the reference spacecraft that several documents repeat must never disagree.
-        assertThat(all).contains("28.0 V").doesNotContainPattern("main bus (voltage )?(is|of) (?!28\\.0)\\d+(\\.\\d)? V");
+        assertThat(all)
+                .contains("28.0 V")
+                .doesNotContainPattern("main bus (voltage )?(is|of) (?!28\\.0)\\d+(\\.\\d)? V");
         assertThat(all).doesNotContainPattern("watchdog (of|is) (?!2 s)\\d+ s");
-        assertThat(all).doesNotContainPattern("\\b(?!550)\\d{3} km (mean )?altitude").contains("550 km");
+        assertThat(all)
+                .doesNotContainPattern("\\b(?!550)\\d{3} km (mean )?altitude")
+                .contains("550 km");
         assertThat(all).doesNotContainPattern("period of (?!95\\.6)\\d+(\\.\\d)? min");
     }
 }

@@ -34,7 +34,8 @@ class MarkdownChunkerTest {
     void headingsWithoutIdsGetSlugsDuplicatesAreNumberedAndEmptySectionsSkipped() {
         String md = "Preface text here.\n# Title\n## Notes\nOne.\n## Notes\nTwo.\n### Deep Dive: X/Y\nThree.\n";
         List<Chunk> chunks = chunker.chunk("guide", md);
-        assertThat(chunks).extracting(Chunk::id)
+        assertThat(chunks)
+                .extracting(Chunk::id)
                 .containsExactly("guide/introduction", "guide/notes", "guide/notes-2", "guide/deep-dive-x-y");
     }
 

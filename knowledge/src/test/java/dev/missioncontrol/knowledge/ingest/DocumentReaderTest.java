@@ -37,8 +37,10 @@ class DocumentReaderTest {
     @Test
     void badFilesGetAnErrorNamingTheFile() throws Exception {
         Path missing = dir.resolve("nope.md");
-        assertThatThrownBy(() -> DocumentReader.read(missing)).isInstanceOf(IngestException.class)
-                .hasMessageContaining(missing.toString()).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> DocumentReader.read(missing))
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("no such file");
 
         Path docx = Files.writeString(dir.resolve("report.docx"), "x");
         assertThatThrownBy(() -> DocumentReader.read(docx)).hasMessageContaining("unsupported file type '.docx'");
@@ -57,7 +59,8 @@ class DocumentReaderTest {
         assertThatThrownBy(() -> DocumentReader.read(binary)).hasMessageContaining("binary");
 
         Path corrupt = Files.writeString(dir.resolve("broken.pdf"), "%PDF-1.7 this is not really a pdf");
-        assertThatThrownBy(() -> DocumentReader.read(corrupt)).isInstanceOf(IngestException.class)
+        assertThatThrownBy(() -> DocumentReader.read(corrupt))
+                .isInstanceOf(IngestException.class)
                 .hasMessageContaining(corrupt.toString());
     }
 

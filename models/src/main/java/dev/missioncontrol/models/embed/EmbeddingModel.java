@@ -30,7 +30,8 @@ public enum EmbeddingModel {
             "Represent this sentence for searching relevant passages: ",
             ""),
     /** intfloat e5-small-v2: mean pooling, {@code query: }/{@code passage: } prefixes. */
-    E5_SMALL("e5-small-v2", "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, 512, "query: ", "passage: ");
+    E5_SMALL(
+            "e5-small-v2", "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, 512, "query: ", "passage: ");
 
     /** How token vectors become one sentence vector. */
     public enum Pooling {

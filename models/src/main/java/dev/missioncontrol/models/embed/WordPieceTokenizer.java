@@ -37,7 +37,8 @@ public final class WordPieceTokenizer {
         JsonNode root = new ObjectMapper().readTree(json);
         JsonNode vocabNode = root.path("model").path("vocab");
         if (!vocabNode.isObject() || vocabNode.isEmpty()) {
-            throw new IOException("Tokenizer " + source + " has no model.vocab object; is it a WordPiece tokenizer.json?");
+            throw new IOException(
+                    "Tokenizer " + source + " has no model.vocab object; is it a WordPiece tokenizer.json?");
         }
         Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
         vocabNode.properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
@@ -168,7 +169,11 @@ public final class WordPieceTokenizer {
     }
 
     private static boolean isWhitespace(int cp) {
-        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || Character.getType(cp) == Character.SPACE_SEPARATOR;
+        return cp == ' '
+                || cp == '\t'
+                || cp == '\n'
+                || cp == '\r'
+                || Character.getType(cp) == Character.SPACE_SEPARATOR;
     }
 
     private static boolean isControl(int cp) {

@@ -44,7 +44,6 @@ final class AnswerPrompt {
                 conf ::= "0." [0-9] [0-9]? | "1.0"
                 act ::= "\\"inform\\"" | "\\"procedure\\"" | "\\"refuse\\""
                 ws ::= " "?
-                """
-                .formatted(maxAnswerChars, ids);
+                """.formatted(maxAnswerChars, ids);
     }
 }

@@ -41,6 +41,7 @@ public final class GroundedGenerator implements Generator {
                     + "computer|obc|pcdu|propulsion|system)\\b.*\\bdo|what happens|on-?board response|"
                     + "automatic(ally)?|by itself|on its own|respond|reaction)\\b",
             Pattern.CASE_INSENSITIVE);
+
     private static final Pattern REACTION = Pattern.compile(
             "\\b(automatic|automatically|onboard response|on-board response|autonomously)\\b",
             Pattern.CASE_INSENSITIVE);
@@ -51,6 +52,7 @@ public final class GroundedGenerator implements Generator {
     private static final int MIN_SENTENCES = 3;
     /** A procedure ranked below the best passage is still preferred when its similarity is this close. */
     private static final double PROCEDURE_MARGIN = 0.1;
+
     private static final int CACHE_LIMIT = 50_000;
 
     /**
@@ -157,7 +159,8 @@ public final class GroundedGenerator implements Generator {
         double best = passages.getFirst().similarity();
         for (Passage p : passages.subList(0, Math.min(config.passages(), passages.size()))) {
             int steps = steps(p).size();
-            boolean procedure = steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3);
+            boolean procedure =
+                    steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3);
             if (procedure && (p == passages.getFirst() || p.similarity() >= best - PROCEDURE_MARGIN)) {
                 return p;
             }
@@ -166,7 +169,9 @@ public final class GroundedGenerator implements Generator {
     }
 
     private static List<Sentences.Unit> steps(Passage p) {
-        return Sentences.split(p.text()).stream().filter(Sentences.Unit::listItem).toList();
+        return Sentences.split(p.text()).stream()
+                .filter(Sentences.Unit::listItem)
+                .toList();
     }
 
     private static Answer procedure(Passage p, List<Sentences.Unit> steps, double confidence) {
@@ -194,7 +199,10 @@ public final class GroundedGenerator implements Generator {
                 // The passage ranking already weighed whole sections: prefer the best one, and its opening
                 // sentence, which in a handbook states the section's main fact. Operators ask for values, so a
                 // sentence carrying a number or a telemetry/command name is worth a little more.
-                double score = sim + 0.3 * lex - 0.15 * r + (r == 0 && i == 0 ? 0.05 : 0)
+                double score = sim
+                        + 0.3 * lex
+                        - 0.15 * r
+                        + (r == 0 && i == 0 ? 0.05 : 0)
                         + (VALUE.matcher(text).find() ? 0.04 : 0)
                         + (consequence && REACTION.matcher(text).find() ? 0.15 : 0);
                 candidates.add(new Candidate(p, r, i, text, v, score));
@@ -258,5 +266,4 @@ public final class GroundedGenerator implements Generator {
     }
 
     private record Candidate(Passage passage, int rank, int position, String text, float[] vector, double score) {}
-
 }

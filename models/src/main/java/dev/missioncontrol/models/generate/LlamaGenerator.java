@@ -88,9 +88,11 @@ public final class LlamaGenerator implements Generator {
                 .setGrammar(AnswerPrompt.grammar(passages, 600));
         if (config.chatTemplate()) {
             params.setUseChatTemplate(true)
-                    .setMessages(AnswerPrompt.SYSTEM, List.of(new Pair<>("user", AnswerPrompt.user(question, passages))));
+                    .setMessages(
+                            AnswerPrompt.SYSTEM, List.of(new Pair<>("user", AnswerPrompt.user(question, passages))));
         } else {
-            params.setPrompt(AnswerPrompt.SYSTEM + "\n\n" + AnswerPrompt.user(question, passages) + "\n\nJSON answer:\n");
+            params.setPrompt(
+                    AnswerPrompt.SYSTEM + "\n\n" + AnswerPrompt.user(question, passages) + "\n\nJSON answer:\n");
         }
         StringBuilder out = new StringBuilder();
         try {
@@ -99,7 +101,8 @@ public final class LlamaGenerator implements Generator {
                 tokens.accept(piece.text);
             }
         } catch (RuntimeException e) {
-            throw new GenerationException("llama.cpp generation with " + config.model() + " failed: " + e.getMessage(), e);
+            throw new GenerationException(
+                    "llama.cpp generation with " + config.model() + " failed: " + e.getMessage(), e);
         }
         return Answer.parse(out.toString(), passages);
     }

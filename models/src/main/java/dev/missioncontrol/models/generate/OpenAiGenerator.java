@@ -35,7 +35,9 @@ public final class OpenAiGenerator implements Generator {
      */
     public record Config(URI baseUrl, String model, String apiKey, Duration timeout) {
         public Config {
-            if (baseUrl == null || baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")) {
+            if (baseUrl == null
+                    || baseUrl.getScheme() == null
+                    || !baseUrl.getScheme().startsWith("http")) {
                 throw new IllegalArgumentException("generator.url must be an http(s) URL, was " + baseUrl);
             }
             if (model == null || model.isBlank()) {
@@ -151,8 +153,10 @@ public final class OpenAiGenerator implements Generator {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            throw new GenerationException("Server " + request.uri() + " does not answer (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Is it running? Check generator.url.",
+            throw new GenerationException(
+                    "Server " + request.uri() + " does not answer ("
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                            + "). Is it running? Check generator.url.",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -64,8 +64,12 @@ public final class Sentences {
                     break;
                 }
                 char after = prose.charAt(next);
-                boolean startsSentence = Character.isUpperCase(after) || Character.isDigit(after) || after == '"'
-                        || after == '\'' || after == '(' || after == '`';
+                boolean startsSentence = Character.isUpperCase(after)
+                        || Character.isDigit(after)
+                        || after == '"'
+                        || after == '\''
+                        || after == '('
+                        || after == '`';
                 if (startsSentence && !(c == '.' && endsWithAbbreviation(prose, start, i))) {
                     String s = prose.substring(start, i + 1).strip();
                     if (!s.isEmpty()) {

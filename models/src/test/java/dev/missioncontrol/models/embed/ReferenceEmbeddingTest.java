@@ -85,14 +85,22 @@ class ReferenceEmbeddingTest {
 
     static Stream<Arguments> models() {
         return Stream.of(
-                Arguments.of(EmbeddingModel.MINILM, (Supplier<AbstractInProcessEmbeddingModel>)
-                        AllMiniLmL6V2EmbeddingModel::new, 0.9999),
-                Arguments.of(EmbeddingModel.MINILM_INT8, (Supplier<AbstractInProcessEmbeddingModel>)
-                        AllMiniLmL6V2QuantizedEmbeddingModel::new, 0.9999),
-                Arguments.of(EmbeddingModel.BGE_SMALL, (Supplier<AbstractInProcessEmbeddingModel>)
-                        BgeSmallEnV15EmbeddingModel::new, 0.9999),
-                Arguments.of(EmbeddingModel.E5_SMALL, (Supplier<AbstractInProcessEmbeddingModel>)
-                        E5SmallV2EmbeddingModel::new, 0.9999));
+                Arguments.of(
+                        EmbeddingModel.MINILM,
+                        (Supplier<AbstractInProcessEmbeddingModel>) AllMiniLmL6V2EmbeddingModel::new,
+                        0.9999),
+                Arguments.of(
+                        EmbeddingModel.MINILM_INT8,
+                        (Supplier<AbstractInProcessEmbeddingModel>) AllMiniLmL6V2QuantizedEmbeddingModel::new,
+                        0.9999),
+                Arguments.of(
+                        EmbeddingModel.BGE_SMALL,
+                        (Supplier<AbstractInProcessEmbeddingModel>) BgeSmallEnV15EmbeddingModel::new,
+                        0.9999),
+                Arguments.of(
+                        EmbeddingModel.E5_SMALL,
+                        (Supplier<AbstractInProcessEmbeddingModel>) E5SmallV2EmbeddingModel::new,
+                        0.9999));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -105,14 +113,15 @@ class ReferenceEmbeddingTest {
             double worst = 1;
             for (String s : SENTENCES) {
                 // The reference adds no prefix of its own: give both the same input text.
-                float[] expected = ref.embed(model.passagePrefix() + s).content().vector();
+                float[] expected =
+                        ref.embed(model.passagePrefix() + s).content().vector();
                 float[] actual = ours.embedPassage(s);
                 double cos = cosineOfUnnormalised(expected, actual);
                 worst = Math.min(worst, cos);
                 assertThat(cos).as("cosine for %s on \"%s\"", model.id(), s).isGreaterThanOrEqualTo(minCosine);
             }
-            System.out.printf("%s: worst cosine vs reference over %d sentences = %.6f%n", model.id(),
-                    SENTENCES.size(), worst);
+            System.out.printf(
+                    "%s: worst cosine vs reference over %d sentences = %.6f%n", model.id(), SENTENCES.size(), worst);
         }
     }
 

@@ -52,8 +52,11 @@ class GroundedGeneratorTest {
     @Test
     void answersFromTheBestSentencesAndCitesTheirPassage() {
         String q = "What is the maximum charge voltage of the battery?";
-        Answer a = generator.generate(q, List.of(passage("eps-battery", "Lithium-Ion Battery", BATTERY, q),
-                passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery", RECOVERY, q)));
+        Answer a = generator.generate(
+                q,
+                List.of(
+                        passage("eps-battery", "Lithium-Ion Battery", BATTERY, q),
+                        passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery", RECOVERY, q)));
         assertThat(a.action()).isEqualTo(Answer.INFORM);
         assertThat(a.answer()).contains("33.2 V");
         assertThat(a.citations()).extracting(Citation::chunk).contains("eps-battery");
@@ -63,8 +66,11 @@ class GroundedGeneratorTest {
     @Test
     void aProcedureQuestionGetsEveryStepInOrder() {
         String q = "How do I recover the spacecraft from safe mode?";
-        Answer a = generator.generate(q, List.of(passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery",
-                RECOVERY, q), passage("eps-battery", "Lithium-Ion Battery", BATTERY, q)));
+        Answer a = generator.generate(
+                q,
+                List.of(
+                        passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery", RECOVERY, q),
+                        passage("eps-battery", "Lithium-Ion Battery", BATTERY, q)));
         assertThat(a.action()).isEqualTo(Answer.PROCEDURE);
         assertThat(a.answer()).containsSubsequence("1. Confirm", "2. Dump", "3. Send FDIR_SAFE_EXIT", "4. Verify");
         assertThat(a.citations()).extracting(Citation::chunk).containsExactly("fdir-safe-recovery");
@@ -72,10 +78,15 @@ class GroundedGeneratorTest {
 
     @Test
     void gibberishAndOtherLanguagesAreRefusedWithLowConfidence() {
-        for (String q : List.of("xqzv blorp wizzle frang?", "¿Cuál es la receta de la paella valenciana?",
+        for (String q : List.of(
+                "xqzv blorp wizzle frang?",
+                "¿Cuál es la receta de la paella valenciana?",
                 "Who won the football world cup in 1998?")) {
-            Answer a = generator.generate(q, List.of(passage("eps-battery", "Lithium-Ion Battery", BATTERY, q),
-                    passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery", RECOVERY, q)));
+            Answer a = generator.generate(
+                    q,
+                    List.of(
+                            passage("eps-battery", "Lithium-Ion Battery", BATTERY, q),
+                            passage("fdir-safe-recovery", "Procedure: Safe Mode Recovery", RECOVERY, q)));
             assertThat(a.action()).as(q).isEqualTo(Answer.REFUSE);
             assertThat(a.citations()).as(q).isEmpty();
             assertThat(a.confidence()).as(q).isLessThan(0.5);
@@ -85,13 +96,15 @@ class GroundedGeneratorTest {
 
     @Test
     void noPassagesMeansARefusal() {
-        assertThat(generator.generate("What is the bus voltage?", List.of()).refused()).isTrue();
+        assertThat(generator.generate("What is the bus voltage?", List.of()).refused())
+                .isTrue();
     }
 
     @Test
     void theSameInputGivesTheSameAnswer() {
         String q = "What temperature range must the battery stay in?";
         List<Passage> ps = List.of(passage("eps-battery", "Lithium-Ion Battery", BATTERY, q));
-        assertThat(generator.generate(q, ps).toJson()).isEqualTo(generator.generate(q, ps).toJson());
+        assertThat(generator.generate(q, ps).toJson())
+                .isEqualTo(generator.generate(q, ps).toJson());
     }
 }

@@ -19,10 +19,20 @@ class LlamaGeneratorTest {
     Path dir;
 
     static final List<Passage> PASSAGES = List.of(
-            new Passage("eps-battery-limits", "01-power-eps", "Battery limits",
-                    "The battery voltage EPS_BATT_V must stay below 33.2 V.", 0.8, 1),
-            new Passage("tcs-battery-heaters", "02-thermal", "Battery heaters",
-                    "Survival heaters switch on at +2 degC.", 0.6, 0.5));
+            new Passage(
+                    "eps-battery-limits",
+                    "01-power-eps",
+                    "Battery limits",
+                    "The battery voltage EPS_BATT_V must stay below 33.2 V.",
+                    0.8,
+                    1),
+            new Passage(
+                    "tcs-battery-heaters",
+                    "02-thermal",
+                    "Battery heaters",
+                    "Survival heaters switch on at +2 degC.",
+                    0.6,
+                    0.5));
 
     @Test
     void tinyModelStreamsTokensAndTheGrammarYieldsTheAnswerShape() throws Exception {

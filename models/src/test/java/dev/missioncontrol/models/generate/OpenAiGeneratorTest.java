@@ -56,9 +56,7 @@ class OpenAiGeneratorTest {
             delta.putObject("delta").put("content", piece);
             var chunk = JSON.createObjectNode();
             chunk.putArray("choices").add(delta);
-            sse.append("data: ")
-                    .append(chunk.toString())
-                    .append("\n\n");
+            sse.append("data: ").append(chunk.toString()).append("\n\n");
         }
         sse.append("data: [DONE]\n\n");
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");

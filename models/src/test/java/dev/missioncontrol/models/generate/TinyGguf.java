@@ -51,7 +51,9 @@ final class TinyGguf {
         kv.put("tokenizer.ggml.tokens", tokens);
         float[] scores = new float[vocab];
         kv.put("tokenizer.ggml.scores", scores);
-        kv.put("tokenizer.ggml.token_type", types.stream().mapToInt(Integer::intValue).toArray());
+        kv.put(
+                "tokenizer.ggml.token_type",
+                types.stream().mapToInt(Integer::intValue).toArray());
         kv.put("tokenizer.ggml.bos_token_id", 1);
         kv.put("tokenizer.ggml.eos_token_id", 2);
         kv.put("tokenizer.ggml.unknown_token_id", 0);
@@ -177,10 +179,12 @@ final class TinyGguf {
     }
 
     private static void u32(ByteArrayOutputStream out, int v) {
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+        out.writeBytes(
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
     }
 
     private static void u64(ByteArrayOutputStream out, long v) {
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+        out.writeBytes(
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
     }
 }

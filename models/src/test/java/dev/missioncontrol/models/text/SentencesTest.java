@@ -18,7 +18,8 @@ class SentencesTest {
     @Test
     void keepsNumberedStepsWholeAndInOrder() {
         List<Sentences.Unit> units = Sentences.split("Intro line. Second line.\n1. First step. Still first.\n2. Next.");
-        assertThat(units).extracting(Sentences.Unit::text)
+        assertThat(units)
+                .extracting(Sentences.Unit::text)
                 .containsExactly("Intro line.", "Second line.", "First step. Still first.", "Next.");
         assertThat(units).extracting(Sentences.Unit::step).containsExactly(0, 0, 1, 2);
     }
