@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
         description = {
             "Consensus-checked answers to spacecraft-operations questions.",
             "",
-            "The operator console and the node cluster are not part of this build yet; the commands below run one",
-            "local answering pipeline over the KESTREL-1 operations handbook."
+            "The operator console and the node cluster are not part of this build yet; the commands below run one"
+                    + " local answering pipeline over the KESTREL-1 operations handbook.",
+            ""
         },
         subcommands = {AskCommand.class, EvalCommand.class, BenchCommand.class, IngestCommand.class})
 public final class Main implements Runnable {

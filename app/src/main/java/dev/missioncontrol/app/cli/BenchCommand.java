@@ -39,10 +39,8 @@ public final class BenchCommand implements Runnable {
     @Command(
             name = "embed",
             mixinStandardHelpOptions = true,
-            description = {
-                "Per embedding model, in a fresh JVM each: single-sentence p50/p99 latency, sentences/s,",
-                "then one whole pipeline (handbook index build, retrieval p50, answer p50) and the JVM's peak RSS."
-            })
+            description = "Per embedding model, in a fresh JVM each: single-sentence p50/p99 latency, sentences/s, then"
+                    + " one whole pipeline (handbook index build, retrieval p50, answer p50) and the JVM's peak RSS.")
     static final class Embed implements Callable<Integer> {
         @Mixin
         PipelineOptions pipeline;
@@ -128,8 +126,9 @@ public final class BenchCommand implements Runnable {
                         r.path("peak_rss_mb").asDouble());
                 out.flush();
             }
-            out.println("p50/p99: one sentence embedded; index: handbook index built from scratch; ret: index search"
-                    + " for one question; ans: whole grounded answer; peak RSS: the JVM's VmHWM.");
+            out.println(
+                    "p50/p99: one question embedded alone; index: handbook index built from scratch; ret: index search"
+                            + " for one question; ans: whole grounded answer; peak RSS: the JVM's VmHWM.");
             if (json) {
                 out.println(mapper.createObjectNode().set("models", results));
             }

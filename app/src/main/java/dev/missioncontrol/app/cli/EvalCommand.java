@@ -24,10 +24,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = {
-            "Score retrieval (recall@1, recall@5, MRR), answers (key-fact accuracy) and refusals on the",
-            "evaluation set, for each embedding model and for hybrid, vector-only and BM25-only retrieval."
-        })
+        description = "Score retrieval (recall@1, recall@5, MRR), answers (key-fact accuracy) and refusals on the"
+                + " evaluation set, for each embedding model and for hybrid, vector-only and BM25-only retrieval.")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;

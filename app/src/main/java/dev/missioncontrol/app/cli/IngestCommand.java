@@ -17,10 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
-        description = {
-            "Add Markdown, plain-text or PDF documents to the knowledge base of the data directory.",
-            "All files are checked first: one bad file changes nothing. Re-ingesting a file replaces it."
-        })
+        description = "Add Markdown, plain-text or PDF documents to the knowledge base of the data directory. All"
+                + " files are checked first: one bad file changes nothing. Re-ingesting a file replaces it.")
 public final class IngestCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
