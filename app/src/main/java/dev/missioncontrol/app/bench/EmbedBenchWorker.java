@@ -3,6 +3,7 @@ package dev.missioncontrol.app.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.app.Main;
+import dev.missioncontrol.cluster.node.ProcessStats;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
 import dev.missioncontrol.knowledge.eval.Evaluation;

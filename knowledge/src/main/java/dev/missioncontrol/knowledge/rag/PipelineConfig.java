@@ -69,6 +69,11 @@ public record PipelineConfig(
                 dataDir, m, retrieval, topK, threads, generator, gguf, url, model, apiKey, timeout, grounded);
     }
 
+    public PipelineConfig withThreads(int n) {
+        return new PipelineConfig(
+                dataDir, embeddingModel, retrieval, topK, n, generator, gguf, url, model, apiKey, timeout, grounded);
+    }
+
     public PipelineConfig withRetrieval(RetrievalMode r) {
         return new PipelineConfig(
                 dataDir, embeddingModel, r, topK, threads, generator, gguf, url, model, apiKey, timeout, grounded);

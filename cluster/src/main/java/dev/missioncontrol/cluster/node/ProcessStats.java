@@ -1,4 +1,4 @@
-package dev.missioncontrol.app.bench;
+package dev.missioncontrol.cluster.node;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,246 @@
+package dev.missioncontrol.cluster.client;
+
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.config.RaftSetup;
+import dev.missioncontrol.cluster.proto.AwaitRequest;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.HistoryRequest;
+import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
+import dev.missioncontrol.cluster.proto.NodeServiceGrpc;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Query;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Talks to a cluster: submits queries and documents through the Raft log, waits for decisions, reads node status and
+ * decision history. No JavaFX; every call has a deadline; blocking work runs on this client's own small pool.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterClient implements AutoCloseable {
+    private final ClusterSpec spec;
+    private volatile RaftClient raft;
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final ExecutorService pool;
+
+    public ClusterClient(ClusterSpec spec) {
+        this.spec = spec;
+        this.raft = RaftSetup.client(spec, TimeDuration.valueOf(spec.deadlineMillis(), TimeUnit.MILLISECONDS));
+        for (var n : spec.nodes()) {
+            channels.put(
+                    n.id(),
+                    NettyChannelBuilder.forAddress(n.host(), n.apiPort())
+                            .usePlaintext()
+                            .build());
+        }
+        this.pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "cluster-client");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    /** Why a submission failed: no quorum to commit, or no decision in time. */
+    public static final class ClusterException extends RuntimeException {
+        public ClusterException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Submits a question and completes with its decided record (query, every answer, decision).
+     *
+     * @throws IllegalArgumentException at once for an empty question
+     */
+    public CompletableFuture<QueryRecord> submit(String question) {
+        if (question == null || question.isBlank()) {
+            throw new IllegalArgumentException("The question is empty.");
+        }
+        Query query = Query.newBuilder()
+                .setId(UUID.randomUUID().toString().substring(0, 8))
+                .setText(question.strip())
+                .setDeadlineMillis(spec.deadlineMillis())
+                .setSubmittedAtMillis(System.currentTimeMillis())
+                .build();
+        long start = System.nanoTime();
+        return send(Entry.newBuilder().setQuery(query).build())
+                .thenApplyAsync(
+                        reply ->
+                                awaitDecision(query.getId(), reply.getServerId().toString(), start),
+                        pool);
+    }
+
+    /** Adds a document to every node's knowledge base, in log order. */
+    public CompletableFuture<Long> ingest(String doc, String markdown, String sourceName) {
+        return send(Entry.newBuilder()
+                        .setKnowledgeUpdate(KnowledgeUpdate.newBuilder()
+                                .setDoc(doc)
+                                .setMarkdown(markdown)
+                                .setSourceName(sourceName))
+                        .build())
+                .thenApply(RaftClientReply::getLogIndex);
+    }
+
+    /**
+     * Sends raw bytes as a log entry through a client of its own that does not retry; for checking how nodes treat
+     * malformed input.
+     */
+    public CompletableFuture<RaftClientReply> sendRaw(byte[] data) {
+        RaftClient once = RaftSetup.client(spec, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        return once.async().send(Message.valueOf(ByteString.copyFrom(data))).whenComplete((r, e) -> {
+            try {
+                once.close();
+            } catch (IOException ignored) {
+                // Nothing left to release.
+            }
+        });
+    }
+
+    private CompletableFuture<RaftClientReply> send(Entry entry) {
+        RaftClient used = raft;
+        return used.async()
+                .send(Message.valueOf(ByteString.copyFrom(entry.toByteArray())))
+                .handle((reply, e) -> {
+                    if (e != null || !reply.isSuccess()) {
+                        // A request that ran out of retries closes the client's ordered window for good, and with it
+                        // every later request: start the next one on a fresh client.
+                        replace(used);
+                        Throwable cause = e != null ? e : reply.getException();
+                        throw new ClusterException(
+                                "No quorum: the cluster could not commit the entry within "
+                                        + spec.deadlineMillis() + " ms (" + reachable() + " of " + spec.size()
+                                        + " nodes reachable, " + (spec.size() / 2 + 1) + " needed). " + message(cause),
+                                cause);
+                    }
+                    return reply;
+                });
+    }
+
+    private synchronized void replace(RaftClient broken) {
+        if (raft == broken) {
+            raft = RaftSetup.client(spec, TimeDuration.valueOf(spec.deadlineMillis(), TimeUnit.MILLISECONDS));
+            try {
+                broken.close();
+            } catch (IOException ignored) {
+                // The broken client's connections are gone already.
+            }
+        }
+    }
+
+    private QueryRecord awaitDecision(String queryId, String preferred, long startNanos) {
+        List<String> order = new ArrayList<>();
+        order.add(preferred);
+        spec.nodes().forEach(n -> {
+            if (!order.contains(n.id())) {
+                order.add(n.id());
+            }
+        });
+        long budget = spec.deadlineMillis() + 5_000;
+        StatusRuntimeException last = null;
+        for (String node : order) {
+            long left = budget - (System.nanoTime() - startNanos) / 1_000_000;
+            if (left <= 0 || channels.get(node) == null) {
+                break;
+            }
+            try {
+                return NodeServiceGrpc.newBlockingStub(channels.get(node))
+                        .withDeadlineAfter(left + 500, TimeUnit.MILLISECONDS)
+                        .awaitDecision(AwaitRequest.newBuilder()
+                                .setQueryId(queryId)
+                                .setTimeoutMillis(left)
+                                .build());
+            } catch (StatusRuntimeException e) {
+                last = e;
+            }
+        }
+        throw new CompletionException(new ClusterException(
+                "Query " + queryId + " was committed but no decision" + " arrived within " + budget + " ms. "
+                        + (last == null ? "" : message(last)),
+                last));
+    }
+
+    /** Status of every node; a node that does not answer within a second is reported with role DOWN. */
+    public List<NodeStatus> status() {
+        List<NodeStatus> out = new ArrayList<>();
+        for (var n : spec.nodes()) {
+            out.add(status(n.id()));
+        }
+        return out;
+    }
+
+    public NodeStatus status(String nodeId) {
+        try {
+            return NodeServiceGrpc.newBlockingStub(channels.get(nodeId))
+                    .withDeadlineAfter(1, TimeUnit.SECONDS)
+                    .status(StatusRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            return NodeStatus.newBuilder().setNodeId(nodeId).setRole("DOWN").build();
+        }
+    }
+
+    /** Decision history as one node has applied it. */
+    public List<QueryRecord> history(String nodeId) {
+        return NodeServiceGrpc.newBlockingStub(channels.get(nodeId))
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .history(HistoryRequest.getDefaultInstance())
+                .getRecordsList();
+    }
+
+    /** The gRPC channel to a node, for streaming calls (the console's status view). */
+    public ManagedChannel channel(String nodeId) {
+        return channels.get(nodeId);
+    }
+
+    private int reachable() {
+        int n = 0;
+        for (var s : status()) {
+            if (!"DOWN".equals(s.getRole())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String message(Throwable t) {
+        Throwable c = t;
+        while (c instanceof CompletionException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c == null ? "" : c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    @Override
+    public void close() {
+        try {
+            raft.close();
+        } catch (IOException e) {
+            // Closing a client that could not reach anyone: nothing left to release.
+        }
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.missioncontrol.cluster.node;
+
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Process entry of one node: {@code NodeMain --id n1 --cluster FILE --data-dir DIR [--models-dir DIR]
+ * [--parent-pid PID]}. With a parent pid the node exits when that process does, so a killed console leaves no
+ * orphan node JVMs. Exit codes: 0 stopped, 1 could not start, 2 bad arguments.
+ */
+public final class NodeMain {
+    private NodeMain() {}
+
+    public static void main(String[] args) {
+        String id = null;
+        Path cluster = null, data = null, models = null;
+        Long parent = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--id" -> id = args[++i];
+                    case "--cluster" -> cluster = Path.of(args[++i]);
+                    case "--data-dir" -> data = Path.of(args[++i]);
+                    case "--models-dir" -> models = Path.of(args[++i]);
+                    case "--parent-pid" -> parent = Long.parseLong(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (id == null || cluster == null || data == null) {
+                throw new IllegalArgumentException("--id, --cluster and --data-dir are required");
+            }
+        } catch (RuntimeException e) {
+            System.err.println("node: " + e.getMessage());
+            System.err.println(
+                    "usage: node --id ID --cluster FILE --data-dir DIR [--models-dir DIR] [--parent-pid PID]");
+            System.exit(2);
+            return;
+        }
+        Node node;
+        try {
+            ClusterSpec spec = ClusterSpec.read(cluster);
+            Files.createDirectories(data);
+            if (models != null && !Files.exists(data.resolve("models"))) {
+                Files.createDirectories(models);
+                Files.createSymbolicLink(data.resolve("models"), models.toAbsolutePath());
+            }
+            node = Node.start(spec, id, data);
+        } catch (Exception e) {
+            // Ratis and gRPC leave non-daemon threads behind a failed start: exit explicitly.
+            System.err.println("node " + id + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        id + "-shutdown"));
+        if (parent != null) {
+            long pid = parent;
+            ProcessHandle.of(pid)
+                    .ifPresentOrElse(
+                            p -> p.onExit().thenRun(() -> {
+                                System.err.println(
+                                        "node " + node.id() + ": parent process " + pid + " exited; stopping");
+                                System.exit(0);
+                            }),
+                            () -> System.exit(0));
+        }
+        System.out.println("node " + id + " ready");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.missioncontrol.cluster.node;
+
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.LogEntryView;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.raftlog.RaftLog;
+
+/** Read-only views of a running node's Raft division, for status, leader duty and metrics. */
+final class NodeRuntime {
+    private static final long DOWN_AFTER_MILLIS = 1000;
+
+    private final String id;
+    private final RaftServer server;
+    private final RaftGroupId group;
+    private final long started = System.currentTimeMillis();
+
+    NodeRuntime(String id, RaftServer server, RaftGroupId group) {
+        this.id = id;
+        this.server = server;
+        this.group = group;
+    }
+
+    private RaftServer.Division division() {
+        try {
+            return server.getDivision(group);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Raft group " + group + " is not running on " + id, e);
+        }
+    }
+
+    boolean isReadyLeader() {
+        DivisionInfo info = division().getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    /** Peers the leader has not heard from for over a second (empty unless this node leads). */
+    Set<String> downPeers() {
+        Set<String> down = new HashSet<>();
+        RaftProtos.RoleInfoProto role = division().getInfo().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return down;
+        }
+        for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            if (f.getLastRpcElapsedTimeMs() > DOWN_AFTER_MILLIS) {
+                down.add(f.getId().getId().toStringUtf8());
+            }
+        }
+        return down;
+    }
+
+    NodeStatus status(ClusterSpec.NodeSpec me, int decisions) {
+        RaftServer.Division d = division();
+        DivisionInfo info = d.getInfo();
+        RaftLog log = d.getRaftLog();
+        NodeStatus.Builder b = NodeStatus.newBuilder()
+                .setNodeId(id)
+                .setRole(info.getCurrentRole().name())
+                .setTerm(info.getCurrentTerm())
+                .setLeaderId(
+                        info.getLeaderId() == null ? "" : info.getLeaderId().toString())
+                .setCommitIndex(log.getLastCommittedIndex())
+                .setAppliedIndex(info.getLastAppliedIndex())
+                .setRssBytes((long) (ProcessStats.rssMb() * 1024 * 1024))
+                .setProcessCpu(cpu())
+                .setUptimeMillis(System.currentTimeMillis() - started)
+                .setRetrievalModel(me.model())
+                .setDecisions(decisions);
+        b.addAllRecent(recent(log, 10));
+        return b.build();
+    }
+
+    static List<LogEntryView> recent(RaftLog log, int count) {
+        List<LogEntryView> out = new ArrayList<>();
+        var last = log.getLastEntryTermIndex();
+        if (last == null) {
+            return out;
+        }
+        for (long i = Math.max(log.getStartIndex(), last.getIndex() - count + 1); i <= last.getIndex(); i++) {
+            try {
+                RaftProtos.LogEntryProto e = log.get(i);
+                if (e != null) {
+                    out.add(view(e));
+                }
+            } catch (Exception e) {
+                // Purged by a snapshot between the bounds check and the read: nothing to show for it.
+            }
+        }
+        return out;
+    }
+
+    private static LogEntryView view(RaftProtos.LogEntryProto e) {
+        LogEntryView.Builder v =
+                LogEntryView.newBuilder().setIndex(e.getIndex()).setTerm(e.getTerm());
+        if (e.hasStateMachineLogEntry()) {
+            try {
+                Entry entry =
+                        Entry.parseFrom(e.getStateMachineLogEntry().getLogData().toByteArray());
+                v.setType(entry.getKindCase().name()).setSummary(summary(entry));
+            } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                v.setType("MALFORMED").setSummary("unparseable entry");
+            }
+        } else if (e.hasConfigurationEntry()) {
+            v.setType("CONFIGURATION").setSummary(e.getConfigurationEntry().getPeersCount() + " peers");
+        } else if (e.hasMetadataEntry()) {
+            v.setType("METADATA").setSummary("commit " + e.getMetadataEntry().getCommitIndex());
+        } else {
+            v.setType("OTHER");
+        }
+        return v.build();
+    }
+
+    static String summary(Entry e) {
+        return switch (e.getKindCase()) {
+            case QUERY -> e.getQuery().getId() + " \"" + abbreviate(e.getQuery().getText()) + "\"";
+            case ANSWER -> e.getAnswer().getQueryId() + " from " + e.getAnswer().getNodeId();
+            case DECISION ->
+                e.getDecision().getQueryId() + " " + e.getDecision().getStatus() + " winner "
+                        + e.getDecision().getWinner();
+            case DISPUTE ->
+                e.getDispute().getQueryId() + " by " + e.getDispute().getNodeId();
+            case KNOWLEDGE_UPDATE -> e.getKnowledgeUpdate().getDoc();
+            default -> "";
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    private static double cpu() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuLoad());
+        }
+        return 0;
+    }
+}

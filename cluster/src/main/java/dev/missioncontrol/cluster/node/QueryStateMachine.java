@@ -1,0 +1,299 @@
+package dev.missioncontrol.cluster.node;
+
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Decision;
+import dev.missioncontrol.cluster.proto.Dispute;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
+import dev.missioncontrol.cluster.proto.Query;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated state of the cluster: every query, the answers counted for it, its decision and any disputes, plus
+ * the knowledge updates, in log order.
+ *
+ * <ul>
+ *   <li>{@link #startTransaction}: rejects an entry that is not a valid {@link Entry} before it reaches the log.
+ *   <li>{@link #applyTransaction}: applies one entry deterministically — {@code Query} opens a record,
+ *       {@code Answer} is counted once per node and only before the decision, the first {@code Decision} closes the
+ *       record, {@code Dispute} is attached, {@code KnowledgeUpdate} is kept. No clock, no inference, no I/O: work
+ *       an entry causes (answering, verifying, indexing) is handed to the {@link Listener}, which runs it elsewhere.
+ *   <li>{@link #takeSnapshot} / {@link #reinitialize}: the whole state as a protobuf {@link Snapshot} file.
+ * </ul>
+ */
+public final class QueryStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(QueryStateMachine.class);
+
+    /** Work caused by applied entries. Called on the apply thread: implementations must only hand work off. */
+    public interface Listener {
+        void onQuery(Query query, long index);
+
+        void onDecision(QueryRecord record);
+
+        void onKnowledge(KnowledgeUpdate update);
+    }
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Listener listener;
+    private final Map<String, QueryRecord.Builder> records = new LinkedHashMap<>();
+    private final List<KnowledgeUpdate> knowledge = new ArrayList<>();
+    private final Map<String, List<CompletableFuture<QueryRecord>>> waiters = new ConcurrentHashMap<>();
+
+    public QueryStateMachine(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            load(storage.getLatestSnapshot());
+        });
+    }
+
+    @Override
+    public void pause() {
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        synchronized (this) {
+            records.clear();
+            knowledge.clear();
+        }
+        load(storage.loadLatestSnapshot());
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        try {
+            Entry entry = Entry.parseFrom(request.getMessage().getContent().toByteArray());
+            if (entry.getKindCase() == Entry.KindCase.KIND_NOT_SET) {
+                throw new IOException("Rejected an empty log entry from client " + request.getClientId());
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException(
+                    "Rejected a malformed log entry from client " + request.getClientId() + ": " + e.getMessage());
+        }
+        return super.startTransaction(request);
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        Entry e;
+        try {
+            e = Entry.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            // startTransaction keeps these out of the log; an old log could still hold one: skip it the same way
+            // on every node.
+            log.warn("Skipping malformed log entry {}: {}", entry.getIndex(), ex.getMessage());
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        String result;
+        synchronized (this) {
+            result = apply(e, entry.getIndex());
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(result));
+    }
+
+    private String apply(Entry e, long index) {
+        switch (e.getKindCase()) {
+            case QUERY -> {
+                Query q = e.getQuery();
+                if (records.containsKey(q.getId())) {
+                    return "duplicate query " + q.getId();
+                }
+                records.put(q.getId(), QueryRecord.newBuilder().setQuery(q));
+                listener.onQuery(q, index);
+                return "query " + q.getId();
+            }
+            case ANSWER -> {
+                Answer a = e.getAnswer();
+                QueryRecord.Builder r = records.get(a.getQueryId());
+                if (r == null || r.hasDecision()) {
+                    return "ignored answer of " + a.getNodeId() + (r == null ? " (unknown query)" : " (decided)");
+                }
+                if (r.getAnswersList().stream().anyMatch(x -> x.getNodeId().equals(a.getNodeId()))) {
+                    return "ignored duplicate answer of " + a.getNodeId();
+                }
+                r.addAnswers(a);
+                return "answer of " + a.getNodeId();
+            }
+            case DECISION -> {
+                Decision d = e.getDecision();
+                QueryRecord.Builder r = records.get(d.getQueryId());
+                if (r == null || r.hasDecision()) {
+                    return "ignored decision for " + d.getQueryId();
+                }
+                r.setDecision(d);
+                QueryRecord done = r.build();
+                List<CompletableFuture<QueryRecord>> waiting = waiters.remove(d.getQueryId());
+                if (waiting != null) {
+                    waiting.forEach(f -> f.complete(done));
+                }
+                listener.onDecision(done);
+                return "decision " + d.getStatus();
+            }
+            case DISPUTE -> {
+                Dispute d = e.getDispute();
+                QueryRecord.Builder r = records.get(d.getQueryId());
+                if (r == null) {
+                    return "ignored dispute";
+                }
+                r.addDisputes(d);
+                return "dispute by " + d.getNodeId();
+            }
+            case KNOWLEDGE_UPDATE -> {
+                knowledge.add(e.getKnowledgeUpdate());
+                listener.onKnowledge(e.getKnowledgeUpdate());
+                return "knowledge " + e.getKnowledgeUpdate().getDoc();
+            }
+            default -> {
+                return "ignored empty entry";
+            }
+        }
+    }
+
+    /** Every record, oldest first (a copy). */
+    public synchronized List<QueryRecord> history() {
+        return records.values().stream().map(QueryRecord.Builder::build).toList();
+    }
+
+    /** Records without a decision yet (a copy). */
+    public synchronized List<QueryRecord> open() {
+        return records.values().stream()
+                .filter(r -> !r.hasDecision())
+                .map(QueryRecord.Builder::build)
+                .toList();
+    }
+
+    public synchronized int decisions() {
+        return (int) records.values().stream()
+                .filter(QueryRecord.Builder::hasDecision)
+                .count();
+    }
+
+    /** Completes with the query's record once its decision is applied here (at once if it already is). */
+    public CompletableFuture<QueryRecord> awaitDecision(String queryId) {
+        CompletableFuture<QueryRecord> f = new CompletableFuture<>();
+        synchronized (this) {
+            QueryRecord.Builder r = records.get(queryId);
+            if (r != null && r.hasDecision()) {
+                f.complete(r.build());
+                return f;
+            }
+            waiters.computeIfAbsent(queryId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(f);
+        }
+        return f;
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        Snapshot snapshot;
+        TermIndex last;
+        synchronized (this) {
+            last = getLastAppliedTermIndex();
+            snapshot = Snapshot.newBuilder()
+                    .addAllRecords(history())
+                    .addAllKnowledge(knowledge)
+                    .build();
+        }
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            snapshot.writeTo(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), last));
+        log.info(
+                "Snapshot at index {} ({} queries, {} documents)",
+                last.getIndex(),
+                snapshot.getRecordsCount(),
+                snapshot.getKnowledgeCount());
+        return last.getIndex();
+    }
+
+    private void load(SnapshotInfo info) throws IOException {
+        if (!(info instanceof SingleFileSnapshotInfo single)) {
+            return;
+        }
+        Path file = single.getFile().getPath();
+        MD5Hash expected = single.getFile().getFileDigest();
+        if (expected != null) {
+            MD5Hash actual = MD5FileUtil.computeMd5ForFile(file.toFile());
+            if (!expected.equals(actual)) {
+                throw new IOException("Snapshot " + file + " is corrupted (MD5 mismatch). Delete the node's data"
+                        + " directory so it restores itself from the leader.");
+            }
+        }
+        Snapshot snapshot;
+        try (InputStream in = Files.newInputStream(file)) {
+            snapshot = Snapshot.parseFrom(in);
+        }
+        synchronized (this) {
+            records.clear();
+            for (QueryRecord r : snapshot.getRecordsList()) {
+                records.put(r.getQuery().getId(), r.toBuilder());
+            }
+            knowledge.clear();
+            knowledge.addAll(snapshot.getKnowledgeList());
+            setLastAppliedTermIndex(single.getTermIndex());
+        }
+        snapshot.getKnowledgeList().forEach(listener::onKnowledge);
+        log.info("Loaded snapshot {} ({} queries)", file.getFileName(), snapshot.getRecordsCount());
+    }
+}

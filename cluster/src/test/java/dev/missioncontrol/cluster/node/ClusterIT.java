@@ -1,0 +1,145 @@
+package dev.missioncontrol.cluster.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real node JVMs on loopback, taken through the query lifecycle and the failures the product must survive. The
+ * steps build on each other, in order.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    @TempDir
+    static Path root;
+
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new LocalCluster(root, 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static QueryRecord ask(String question) throws Exception {
+        return cluster.client.submit(question).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(1)
+    void aLeaderIsElectedAndAQuerySentToAFollowerDecidesWithThreeAnswers() throws Exception {
+        cluster.await("a leader", Duration.ofSeconds(60), () -> cluster.leader() != null);
+        QueryRecord r = ask("What is the maximum charge voltage of the battery?");
+        assertThat(r.getAnswersList()).extracting(Answer::getNodeId).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+        assertThat(r.getDecision().getAgreeingList()).hasSize(3);
+        assertThat(r.getDecision().getMatrixCount()).isEqualTo(9);
+        assertThat(r.getAnswers(0).getJson()).contains("33.2 V");
+    }
+
+    @Test
+    @Order(2)
+    void decisionHistoriesAreIdenticalOnEveryNode() {
+        cluster.await("every node applied the decision", Duration.ofSeconds(10), () -> cluster.spec.nodes().stream()
+                .allMatch(n -> cluster.client.history(n.id()).stream().allMatch(QueryRecord::hasDecision)));
+        List<QueryRecord> first = cluster.client.history("n1");
+        assertThat(first).isNotEmpty();
+        assertThat(cluster.client.history("n2")).isEqualTo(first);
+        assertThat(cluster.client.history("n3")).isEqualTo(first);
+    }
+
+    @Test
+    @Order(3)
+    void aMalformedRequestIsRejectedAndTheNodesStayUp() {
+        assertThatThrownBy(() -> cluster.client
+                        .sendRaw(new byte[] {(byte) 0xff, 0x01, 0x02})
+                        .get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(cluster.client.status()).extracting(NodeStatus::getRole).doesNotContain("DOWN");
+    }
+
+    @Test
+    @Order(4)
+    void afterTheLeaderIsKilledANewOneLeadsAndTheNextQueryIsDegraded() throws Exception {
+        String old = cluster.leader();
+        assertThat(old).isNotNull();
+        cluster.kill(old);
+        cluster.await("a new leader", Duration.ofSeconds(20), () -> {
+            String l = cluster.leader();
+            return l != null && !l.equals(old);
+        });
+        long start = System.nanoTime();
+        QueryRecord r = ask("How long is the hardware watchdog timeout?");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.getDecision().getStatus()).isEqualTo("DEGRADED");
+        assertThat(r.getAnswersList()).hasSize(2).extracting(Answer::getNodeId).doesNotContain(old);
+        // The missing node is known to be down: the leader does not wait for the 10 s deadline.
+        assertThat(tookMs).isLessThan(9_000);
+        cluster.start(old);
+        cluster.await(old + " catches up", Duration.ofSeconds(60), () -> {
+            try {
+                return cluster.client.history(old).equals(cluster.client.history(cluster.leader()));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @Order(5)
+    void anIngestedDocumentIsRetrievableOnEveryNode() throws Exception {
+        cluster.client.ingest("ops-bulletin-7", """
+                # Operations Bulletin 7
+                ## Reaction Wheel 3 Bearing Friction
+                Reaction wheel 3 shows bearing friction: keep ADCS_WHL3_RPM below 3,200 rpm until further notice.
+                """, "bulletin-7.md").get(10, TimeUnit.SECONDS);
+        cluster.await("every node answers from the bulletin", Duration.ofSeconds(60), () -> {
+            try {
+                QueryRecord r = ask("What speed limit applies to reaction wheel 3 because of bearing friction?");
+                return r.getAnswersCount() == 3
+                        && r.getAnswersList().stream().allMatch(a -> a.getJson().contains("3,200 rpm"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @Order(6)
+    void withTwoOfThreeNodesKilledTheClientSaysNoQuorumWithinTheDeadline() {
+        List<String> victims =
+                cluster.spec.nodes().stream().map(n -> n.id()).limit(2).toList();
+        victims.forEach(cluster::kill);
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                        () -> cluster.client.submit("What is the bus voltage?").get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ClusterClient.ClusterException.class)
+                .hasMessageContaining("No quorum");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(cluster.spec.deadlineMillis() + 5_000);
+    }
+}
