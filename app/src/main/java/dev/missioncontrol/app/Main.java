@@ -2,6 +2,7 @@ package dev.missioncontrol.app;
 
 import dev.missioncontrol.app.cli.AskCommand;
 import dev.missioncontrol.app.cli.BenchCommand;
+import dev.missioncontrol.app.cli.ClusterCommand;
 import dev.missioncontrol.app.cli.EvalCommand;
 import dev.missioncontrol.app.cli.IngestCommand;
 import java.io.PrintWriter;
@@ -16,11 +17,17 @@ import picocli.CommandLine.Command;
         description = {
             "Consensus-checked answers to spacecraft-operations questions.",
             "",
-            "The operator console and the node cluster are not part of this build yet; the commands below run one"
-                    + " local answering pipeline over the KESTREL-1 operations handbook.",
+            "The operator console is not part of this build yet. Start a local cluster with 'cluster up', then 'ask'"
+                    + " it; 'ask --local' runs one answering pipeline in this process.",
             ""
         },
-        subcommands = {AskCommand.class, EvalCommand.class, BenchCommand.class, IngestCommand.class})
+        subcommands = {
+            ClusterCommand.class,
+            AskCommand.class,
+            IngestCommand.class,
+            EvalCommand.class,
+            BenchCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -34,14 +41,21 @@ public final class Main implements Runnable {
     /** Held so the setting sticks: JUL keeps loggers weakly. */
     private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
 
+    private static final java.util.logging.Logger GRPC =
+            java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty");
+
     public static void main(String[] args) {
         quietLibraries();
         System.exit(execute(args));
     }
 
-    /** Lucene reports through java.util.logging; its notices (SIMD availability) are not for operators. */
+    /**
+     * Lucene and Ratis' gRPC report through java.util.logging; their notices (SIMD, epoll availability) are not for
+     * operators.
+     */
     public static void quietLibraries() {
         LUCENE.setLevel(java.util.logging.Level.SEVERE);
+        GRPC.setLevel(java.util.logging.Level.SEVERE);
     }
 
     /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 usage error. */

@@ -66,7 +66,8 @@ class KnowledgeBaseTest {
 
     @Test
     void ingestedDocumentIsRetrievableAndSurvivesReopening() throws Exception {
-        Path bulletin = Files.writeString(data.resolveSibling(data.getFileName() + "-bulletin.md"), """
+        Path bulletin = Files.writeString(
+                Files.createDirectories(data.resolve("incoming")).resolve("bulletin.md"), """
                 # Operations Bulletin 7
                 ## Wheel 3 Bearing
                 Reaction wheel 3 shows bearing friction; keep ADCS_WHL3_RPM below 3,200 rpm until further notice.
@@ -91,8 +92,9 @@ class KnowledgeBaseTest {
 
     @Test
     void aBadFileInTheBatchChangesNothing() throws Exception {
-        Path good = Files.writeString(data.resolveSibling(data.getFileName() + "-good.md"), "## A\nGood text.\n");
-        Path bad = Files.writeString(data.resolveSibling(data.getFileName() + "-bad.pdf"), "not a pdf");
+        Path good = Files.writeString(
+                Files.createDirectories(data.resolve("incoming")).resolve("good.md"), "## A\nGood text.\n");
+        Path bad = Files.writeString(data.resolve("incoming").resolve("bad.pdf"), "not a pdf");
         try (KnowledgeBase kb = KnowledgeBase.open(data, embedder)) {
             int before = kb.index().size();
             assertThatThrownBy(() -> kb.ingest(List.of(good, bad)))

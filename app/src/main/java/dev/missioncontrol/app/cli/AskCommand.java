@@ -12,11 +12,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ask --local "question"}: one pipeline in this process answers and prints the JSON answer. */
+/**
+ * {@code ask "question"}: through the cluster's log, printing the decision (status first, then the winning answer,
+ * every node's answer and the similarity matrix); {@code ask --local}: one pipeline in this process prints its JSON
+ * answer.
+ */
 @Command(
         name = "ask",
         mixinStandardHelpOptions = true,
-        description = "Answer a question. With --local, one pipeline in this process prints its JSON answer.")
+        description = "Ask the cluster (the decision: status, winner, every answer, the matrix). With --local, one"
+                + " pipeline in this process prints its JSON answer.")
 public final class AskCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
@@ -30,6 +35,12 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print the answer text as it is generated (to stderr).")
     boolean stream;
 
+    @Option(names = "--json", description = "Print the cluster's decision as one JSON object.")
+    boolean json;
+
+    @Option(names = "--cluster", paramLabel = "FILE", description = "Cluster file (default: the local cluster).")
+    java.nio.file.Path clusterFile;
+
     @Parameters(paramLabel = "QUESTION", arity = "1..*", description = "The question (quote it).")
     String[] words;
 
@@ -40,14 +51,14 @@ public final class AskCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!local) {
-            err.println("error: answering through the cluster is not available in this build; use ask --local.");
-            return 2;
-        }
         String question = String.join(" ", words);
         if (question.isBlank()) {
-            err.println("error: the question is empty. Example: ask --local \"What is the main bus voltage?\"");
+            err.println("error: the question is empty. Example: ask \"What is the main bus voltage?\"");
             return 2;
+        }
+        if (!local) {
+            return ClusterAsk.run(
+                    new LocalClusterFiles(pipeline.toConfig().dataDir()).spec(clusterFile), question, json, out, err);
         }
         try (RagPipeline rag = RagPipeline.open(pipeline.toConfig())) {
             AskResult r = rag.ask(

@@ -50,6 +50,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "List every question a configuration got wrong.")
     boolean verbose;
 
+    @Option(
+            names = "--tau",
+            description = "Instead: measure the vote's agreement threshold tau on answer pairs known"
+                    + " to agree or disagree.")
+    boolean tau;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +64,23 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PipelineConfig base = pipeline.toConfig();
         List<EvalQuestion> questions = EvalSet.load();
+        if (tau) {
+            TauMeasurement.Result r = TauMeasurement.run(base, questions, out);
+            if (json) {
+                out.printf(
+                        Locale.ROOT,
+                        "{\"tau\":%.2f,\"agreeing_pairs\":%d,\"disagreeing_pairs\":%d,\"errors\":%d,"
+                                + "\"agree_median\":%.4f,\"disagree_median\":%.4f}%n",
+                        r.tau(),
+                        r.agreeing(),
+                        r.disagreeing(),
+                        r.errors(),
+                        r.agreeMedian(),
+                        r.disagreeMedian());
+            }
+            out.flush();
+            return 0;
+        }
         long unanswerable = questions.stream().filter(q -> !q.answerable()).count();
         out.printf(
                 Locale.ROOT,

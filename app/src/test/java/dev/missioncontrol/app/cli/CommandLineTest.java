@@ -109,16 +109,41 @@ class CommandLineTest {
     @Test
     void ingestReportsChunksAndABadFileChangesNothing() throws Exception {
         Path good = Files.writeString(
-                data.resolveSibling(data.getFileName() + "-memo.md"),
+                data.resolve("memo.md"),
                 "# Memo\n## Star tracker 2\nSTR-2 baffle is contaminated; prefer STR-1 until the next review.\n");
-        Run ok = run("ingest", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", good.toString());
+        Run ok = run(
+                "ingest",
+                "--local",
+                "--data-dir",
+                dir(),
+                "--embedding-model",
+                "all-minilm-l6-v2-int8",
+                good.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("ingested").contains("1 chunks");
 
-        Path bad = Files.write(data.resolveSibling(data.getFileName() + "-scan.pdf"), new byte[] {1, 2, 3});
-        Run fail = run("ingest", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", bad.toString());
+        Path bad = Files.write(data.resolve("scan.pdf"), new byte[] {1, 2, 3});
+        Run fail = run(
+                "ingest", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", bad.toString());
         assertThat(fail.code()).isEqualTo(1);
         assertThat(fail.err()).contains(bad.toString()).contains("unchanged").doesNotContain("\tat ");
+    }
+
+    @Test
+    void askingWithoutARunningClusterSaysHowToStartOne() {
+        Run r = run("ask", "--data-dir", dir(), "What is the bus voltage?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("No cluster is running").contains("cluster up");
+    }
+
+    @Test
+    void aWrongClusterFileNamesTheLine() throws Exception {
+        Path file = Files.writeString(
+                data.resolve("bad.conf"),
+                "group = 3f0c5a1e-8d2b-4c61-9f43-0b7e2a9d6c11\nnode n1 127.0.0.1 raft=7101 api=seven metrics=7301\n");
+        Run r = run("cluster", "status", "--data-dir", dir(), "--cluster", file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(file + " line 2").contains("'seven' is not a port number");
     }
 
     @Test

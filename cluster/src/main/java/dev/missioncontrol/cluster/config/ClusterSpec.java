@@ -29,7 +29,7 @@ import java.util.UUID;
  */
 public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<NodeSpec> nodes) {
     /** Default agreement threshold: see the README for how it was measured. */
-    public static final double DEFAULT_TAU = 0.75;
+    public static final double DEFAULT_TAU = 0.71;
 
     public static final long DEFAULT_DEADLINE_MILLIS = 10_000;
 

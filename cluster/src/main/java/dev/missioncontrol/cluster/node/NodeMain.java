@@ -14,6 +14,11 @@ public final class NodeMain {
     private NodeMain() {}
 
     public static void main(String[] args) {
+        // A node's log is its operator-facing record: lifecycle and leadership at INFO, Ratis internals at WARN.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         String id = null;
         Path cluster = null, data = null, models = null;
         Long parent = null;

@@ -1,0 +1,150 @@
+package dev.missioncontrol.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Decision;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Sends a question through the cluster and prints its decision, status first. */
+final class ClusterAsk {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ClusterAsk() {}
+
+    static int run(ClusterSpec spec, String question, boolean json, PrintWriter out, PrintWriter err) {
+        long start = System.nanoTime();
+        QueryRecord r;
+        try (ClusterClient client = new ClusterClient(spec)) {
+            r = client.submit(question).get(spec.deadlineMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            err.println("error: "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            return 1;
+        } catch (java.util.concurrent.TimeoutException e) {
+            err.println("error: no decision within " + (spec.deadlineMillis() + 30_000) + " ms");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        Decision d = r.getDecision();
+        if (json) {
+            out.println(toJson(r, ms));
+        } else {
+            print(r, d, ms, out);
+        }
+        out.flush();
+        return "NO_CONSENSUS".equals(d.getStatus()) ? 3 : 0;
+    }
+
+    static String banner(Decision d) {
+        int answered = d.getNodesCount();
+        String counts = d.getAgreeingCount() + " of " + d.getClusterSize() + " agree, q = " + d.getQuorum();
+        return switch (d.getStatus()) {
+            case "CONSENSUS" -> "CONSENSUS — " + counts;
+            case "DEGRADED" -> "DEGRADED — " + answered + " of " + d.getClusterSize() + " answered; " + counts;
+            default -> "NO CONSENSUS — " + counts + "; no answer is valid";
+        };
+    }
+
+    private static void print(QueryRecord r, Decision d, double ms, PrintWriter out) {
+        out.println("== " + banner(d) + " ==");
+        if (r.getDisputesCount() > 0) {
+            r.getDisputesList().forEach(x -> out.println("!! DISPUTED by " + x.getNodeId() + ": " + x.getDetail()));
+        }
+        Answer winner = r.getAnswersList().stream()
+                .filter(a -> a.getNodeId().equals(d.getWinner()))
+                .findFirst()
+                .orElse(null);
+        if (winner != null && !"NO_CONSENSUS".equals(d.getStatus())) {
+            var a = dev.missioncontrol.models.generate.Answer.fromJson(winner.getJson());
+            out.println(a.answer());
+            a.citations().forEach(c -> out.println("  [" + c.chunk() + "] " + c.doc() + " — " + c.section()));
+            out.printf(
+                    Locale.ROOT, "winner %s, confidence %.2f, action %s%n", d.getWinner(), a.confidence(), a.action());
+        }
+        out.println();
+        out.println("answers:");
+        for (Answer a : r.getAnswersList()) {
+            var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
+            String badge = d.getAgreeingList().contains(a.getNodeId()) ? "agrees" : "outlier";
+            out.printf(
+                    Locale.ROOT,
+                    "  %s (%s, %s, %.0f ms): %s%n",
+                    a.getNodeId(),
+                    a.getRetrievalModel(),
+                    badge,
+                    a.getLatencyMillis(),
+                    abbreviate(parsed.answer()));
+        }
+        out.println("similarity matrix (τ = " + d.getTau() + "):");
+        int m = d.getNodesCount();
+        out.print("        ");
+        d.getNodesList().forEach(n -> out.printf("%7s", n));
+        out.println();
+        for (int i = 0; i < m; i++) {
+            out.printf("  %-5s%s", d.getNodes(i), d.getNodes(i).equals(d.getWinner()) ? "*" : " ");
+            for (int j = 0; j < m; j++) {
+                out.printf(Locale.ROOT, "%7.3f", d.getMatrix(i * m + j));
+            }
+            out.println();
+        }
+        out.printf(
+                Locale.ROOT, "query %s decided in %.0f ms (%s)%n", r.getQuery().getId(), ms, d.getReason());
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.replace('\n', ' ');
+        return t.length() > 110 ? t.substring(0, 110) + "…" : t;
+    }
+
+    static String toJson(QueryRecord r, double ms) {
+        Decision d = r.getDecision();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("query_id", r.getQuery().getId());
+        o.put("question", r.getQuery().getText());
+        o.put("status", d.getStatus());
+        o.put("summary", banner(d));
+        o.put("winner", d.getWinner());
+        o.put("cluster_size", d.getClusterSize());
+        o.put("quorum", d.getQuorum());
+        o.put("tau", d.getTau());
+        d.getAgreeingList().forEach(o.putArray("agreeing")::add);
+        ArrayNode answers = o.putArray("answers");
+        for (Answer a : r.getAnswersList()) {
+            ObjectNode x = answers.addObject();
+            x.put("node", a.getNodeId());
+            x.put("retrieval_model", a.getRetrievalModel());
+            x.put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
+            try {
+                x.set("answer", JSON.readTree(a.getJson()));
+            } catch (Exception e) {
+                x.put("answer", a.getJson());
+            }
+        }
+        ArrayNode matrix = o.putArray("matrix");
+        int m = d.getNodesCount();
+        d.getNodesList().forEach(o.withArray("matrix_nodes")::add);
+        for (int i = 0; i < m; i++) {
+            ArrayNode row = matrix.addArray();
+            for (int j = 0; j < m; j++) {
+                row.add(Math.round(d.getMatrix(i * m + j) * 10000) / 10000.0);
+            }
+        }
+        ArrayNode disputes = o.putArray("disputes");
+        r.getDisputesList()
+                .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
+        o.put("reason", d.getReason());
+        o.put("elapsed_ms", Math.round(ms));
+        return o.toString();
+    }
+}

@@ -1,0 +1,293 @@
+package dev.missioncontrol.app.cli;
+
+import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.node.NodeMain;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cluster up|status|down}: a local cluster of node JVMs on loopback. */
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        description = "Start, inspect and stop a local cluster of node JVMs on loopback.",
+        subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class})
+public final class ClusterCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code cluster up}: one JVM per node, free ports, waits for a leader. */
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
+            description = "Start N node JVMs on loopback (free ports), wait for a leader and print the status.")
+    static final class Up implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--nodes", defaultValue = "3", description = "Cluster size: 3, 4, 5 or 7 (default 3).")
+        int nodes;
+
+        @Option(
+                names = "--models",
+                split = ",",
+                paramLabel = "ID",
+                description = "Retrieval models, cycled over the nodes (default: all-minilm-l6-v2,"
+                        + " bge-small-en-v1.5, e5-small-v2 for N-version diversity).")
+        List<String> models;
+
+        @Option(
+                names = "--deadline-ms",
+                defaultValue = "10000",
+                description = "How long the leader waits for answers (default 10000).")
+        long deadline;
+
+        @Option(
+                names = "--wait-s",
+                defaultValue = "240",
+                description = "How long to wait for the cluster to be ready (default 240; a first start builds"
+                        + " every node's index).")
+        int waitSeconds;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            Path data = pipeline.toConfig().dataDir();
+            LocalClusterFiles files = new LocalClusterFiles(data);
+            if (files.exists() && anyAlive(files)) {
+                spec.commandLine()
+                        .getErr()
+                        .println("error: a cluster is already running in " + files.dir
+                                + "; stop it first with ./mission-control cluster down");
+                return 1;
+            }
+            if (!List.of(3, 4, 5, 7).contains(nodes)) {
+                out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", nodes);
+            }
+            ClusterSpec base = ClusterSpec.loopback(nodes, models == null ? ClusterSpec.DIVERSE_MODELS : models);
+            ClusterSpec cluster = new ClusterSpec(base.group(), base.tau(), deadline, base.nodes());
+            // A fresh group each time: old node data would belong to another group.
+            deleteNodeDirs(files, cluster);
+            cluster.write(files.clusterFile());
+            Files.createDirectories(files.log("x").getParent());
+            Map<String, Long> pids = new LinkedHashMap<>();
+            for (var n : cluster.nodes()) {
+                Process p = startNode(files, n.id(), data.resolve("models"));
+                pids.put(n.id(), p.pid());
+            }
+            files.writePids(pids);
+            out.printf("started %d nodes (cluster file %s); waiting for a leader …%n", nodes, files.clusterFile());
+            out.flush();
+            long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
+            try (ClusterClient client = new ClusterClient(cluster)) {
+                while (System.nanoTime() < end) {
+                    List<NodeStatus> status = client.status();
+                    boolean allUp = status.stream().noneMatch(s -> "DOWN".equals(s.getRole()));
+                    boolean leader = status.stream().anyMatch(s -> "LEADER".equals(s.getRole()));
+                    if (allUp && leader) {
+                        print(out, status, pids);
+                        out.println("ready. Ask with: ./mission-control ask \"What is the main bus voltage?\"");
+                        return 0;
+                    }
+                    for (var e : pids.entrySet()) {
+                        Optional<ProcessHandle> h = ProcessHandle.of(e.getValue());
+                        if (h.isEmpty() || !h.get().isAlive()) {
+                            spec.commandLine()
+                                    .getErr()
+                                    .println("error: node " + e.getKey() + " exited during start;" + " its log "
+                                            + files.log(e.getKey()) + " ends with:");
+                            tail(files.log(e.getKey()), 8)
+                                    .forEach(spec.commandLine().getErr()::println);
+                            stopAll(files);
+                            return 1;
+                        }
+                    }
+                    Thread.sleep(500);
+                }
+                spec.commandLine()
+                        .getErr()
+                        .println("error: no leader within " + waitSeconds + " s; node logs are in "
+                                + files.log("n1").getParent());
+                return 1;
+            }
+        }
+
+        private Process startNode(LocalClusterFiles files, String id, Path models) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib"))
+                    .toList());
+            cmd.add("-Xmx256m");
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    NodeMain.class.getName(),
+                    "--id",
+                    id,
+                    "--cluster",
+                    files.clusterFile().toString(),
+                    "--data-dir",
+                    files.nodeDir(id).toString(),
+                    "--models-dir",
+                    models.toAbsolutePath().toString()));
+            return new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(files.log(id).toFile()))
+                    .start();
+        }
+
+        private static void deleteNodeDirs(LocalClusterFiles files, ClusterSpec cluster) throws IOException {
+            for (var n : cluster.nodes()) {
+                Path raft = files.nodeDir(n.id()).resolve("raft");
+                if (Files.exists(raft)) {
+                    try (var walk = Files.walk(raft)) {
+                        for (Path p :
+                                walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code cluster status}. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Print every node's Raft status.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--cluster", paramLabel = "FILE", description = "Cluster file (default: the local cluster).")
+        Path clusterFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            LocalClusterFiles files = new LocalClusterFiles(pipeline.toConfig().dataDir());
+            ClusterSpec cluster = files.spec(clusterFile);
+            try (ClusterClient client = new ClusterClient(cluster)) {
+                List<NodeStatus> status = client.status();
+                print(spec.commandLine().getOut(), status, clusterFile == null ? files.pids() : Map.of());
+                return status.stream().anyMatch(s -> "LEADER".equals(s.getRole())) ? 0 : 1;
+            }
+        }
+    }
+
+    /** {@code cluster down}: stops the nodes {@code up} started, by PID. */
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the nodes started by cluster up.")
+    static final class Down implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            LocalClusterFiles files = new LocalClusterFiles(pipeline.toConfig().dataDir());
+            int stopped = stopAll(files);
+            spec.commandLine().getOut().printf("stopped %d node process(es)%n", stopped);
+            return 0;
+        }
+    }
+
+    static boolean anyAlive(LocalClusterFiles files) {
+        return files.pids().values().stream()
+                .anyMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** Stops every recorded node: a polite stop, then SIGKILL after 10 s. Returns how many were running. */
+    static int stopAll(LocalClusterFiles files) {
+        List<ProcessHandle> running = new ArrayList<>();
+        for (long pid : files.pids().values()) {
+            ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info()
+                            .commandLine()
+                            .map(c -> c.contains(NodeMain.class.getName()))
+                            .orElse(true))
+                    .ifPresent(running::add);
+        }
+        running.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : running) {
+            try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+        files.writePids(Map.of());
+        return running.size();
+    }
+
+    static void print(PrintWriter out, List<NodeStatus> status, Map<String, Long> pids) {
+        out.printf(
+                Locale.ROOT,
+                "%-5s %-9s %5s %-6s %7s %7s %-20s %7s %5s %8s%n",
+                "node",
+                "role",
+                "term",
+                "leader",
+                "commit",
+                "applied",
+                "retrieval model",
+                "RSS MB",
+                "CPU",
+                "pid");
+        for (NodeStatus s : status) {
+            boolean down = "DOWN".equals(s.getRole());
+            out.printf(
+                    Locale.ROOT,
+                    "%-5s %-9s %5s %-6s %7s %7s %-20s %7s %5s %8s%n",
+                    s.getNodeId(),
+                    s.getRole(),
+                    down ? "-" : s.getTerm(),
+                    down ? "-" : s.getLeaderId(),
+                    down ? "-" : s.getCommitIndex(),
+                    down ? "-" : s.getAppliedIndex(),
+                    down ? "-" : s.getRetrievalModel(),
+                    down ? "-" : String.format(Locale.ROOT, "%.0f", s.getRssBytes() / 1048576.0),
+                    down ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.getProcessCpu()),
+                    pids.getOrDefault(s.getNodeId(), -1L) < 0 ? "-" : pids.get(s.getNodeId()));
+        }
+        out.flush();
+    }
+
+    static List<String> tail(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.subList(Math.max(0, lines.size() - n), lines.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
+    }
+}
