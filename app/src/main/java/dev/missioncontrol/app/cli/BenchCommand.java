@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure performance; prints the figures.",
-        subcommands = {BenchCommand.Embed.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -131,6 +131,41 @@ public final class BenchCommand implements Runnable {
                             + " for one question; ans: whole grounded answer; peak RSS: the JVM's VmHWM.");
             if (json) {
                 out.println(mapper.createObjectNode().set("models", results));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code bench cluster}: consensus against one process, throughput, Raft commits, failover, node memory. */
+    @Command(
+            name = "cluster",
+            mixinStandardHelpOptions = true,
+            description = "Start a 3-node loopback cluster and measure end-to-end latency against the same pipeline"
+                    + " in one process, decided queries/s with 8 clients, raw Raft commits/s, failover after"
+                    + " SIGKILL of the leader, and each node's RSS.")
+    static final class Cluster implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Option(names = "--queries", defaultValue = "40", description = "Sequential queries timed (default 40).")
+        int queries;
+
+        @Option(names = "--failovers", defaultValue = "10", description = "Failover trials (default 10).")
+        int failovers;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var figures = ClusterBench.run(pipeline.toConfig().dataDir(), queries, failovers, out);
+            if (json) {
+                out.println(figures);
             }
             out.flush();
             return 0;

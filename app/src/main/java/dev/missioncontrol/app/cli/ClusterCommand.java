@@ -90,12 +90,12 @@ public final class ClusterCommand implements Runnable {
             ClusterSpec base = ClusterSpec.loopback(nodes, models == null ? ClusterSpec.DIVERSE_MODELS : models);
             ClusterSpec cluster = new ClusterSpec(base.group(), base.tau(), deadline, base.nodes());
             // A fresh group each time: old node data would belong to another group.
-            deleteNodeDirs(files, cluster);
+            deleteRaftDirs(files, cluster);
             cluster.write(files.clusterFile());
             Files.createDirectories(files.log("x").getParent());
             Map<String, Long> pids = new LinkedHashMap<>();
             for (var n : cluster.nodes()) {
-                Process p = startNode(files, n.id(), data.resolve("models"));
+                Process p = ClusterCommand.startNode(files, n.id(), data.resolve("models"));
                 pids.put(n.id(), p.pid());
             }
             files.writePids(pids);
@@ -134,43 +134,65 @@ public final class ClusterCommand implements Runnable {
                 return 1;
             }
         }
+    }
 
-        private Process startNode(LocalClusterFiles files, String id, Path models) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java);
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib"))
-                    .toList());
-            cmd.add("-Xmx256m");
-            cmd.addAll(List.of(
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    NodeMain.class.getName(),
-                    "--id",
-                    id,
-                    "--cluster",
-                    files.clusterFile().toString(),
-                    "--data-dir",
-                    files.nodeDir(id).toString(),
-                    "--models-dir",
-                    models.toAbsolutePath().toString()));
-            return new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(
-                            ProcessBuilder.Redirect.appendTo(files.log(id).toFile()))
-                    .start();
+    /** Starts one node JVM with this JVM's flags and class path (the app jar, whose manifest lists the rest). */
+    static Process startNode(LocalClusterFiles files, String id, Path models) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib"))
+                .toList());
+        cmd.add("-Xmx256m");
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                "--id",
+                id,
+                "--cluster",
+                files.clusterFile().toString(),
+                "--data-dir",
+                files.nodeDir(id).toString(),
+                "--models-dir",
+                models.toAbsolutePath().toString()));
+        Files.createDirectories(files.log(id).getParent());
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log(id).toFile()))
+                .start();
+    }
+
+    /** Waits until every node answers and one leads; false on timeout or when a node process exits. */
+    static boolean awaitReady(ClusterClient client, Map<String, Long> pids, long timeoutMillis)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (System.nanoTime() < end) {
+            List<NodeStatus> status = client.status();
+            if (status.stream().noneMatch(s -> "DOWN".equals(s.getRole()))
+                    && status.stream().anyMatch(s -> "LEADER".equals(s.getRole()))) {
+                return true;
+            }
+            if (pids.values().stream()
+                    .anyMatch(pid ->
+                            !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                return false;
+            }
+            Thread.sleep(200);
         }
+        return false;
+    }
 
-        private static void deleteNodeDirs(LocalClusterFiles files, ClusterSpec cluster) throws IOException {
-            for (var n : cluster.nodes()) {
-                Path raft = files.nodeDir(n.id()).resolve("raft");
-                if (Files.exists(raft)) {
-                    try (var walk = Files.walk(raft)) {
-                        for (Path p :
-                                walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
+    /** Removes the Raft state of the nodes of a new cluster: old data would belong to another group. */
+    static void deleteRaftDirs(LocalClusterFiles files, ClusterSpec cluster) throws IOException {
+        for (var n : cluster.nodes()) {
+            Path raft = files.nodeDir(n.id()).resolve("raft");
+            if (Files.exists(raft)) {
+                try (var walk = Files.walk(raft)) {
+                    for (Path p :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
                     }
                 }
             }

@@ -120,6 +120,11 @@ public final class ClusterClient implements AutoCloseable {
         });
     }
 
+    /** Sends raw bytes as a log entry on this client's ordered, pipelined window (for throughput measurements). */
+    public CompletableFuture<RaftClientReply> sendRawOrdered(byte[] data) {
+        return raft.async().send(Message.valueOf(ByteString.copyFrom(data)));
+    }
+
     private CompletableFuture<RaftClientReply> send(Entry entry) {
         RaftClient used = raft;
         return used.async()

@@ -60,6 +60,8 @@ public final class QueryStateMachine extends BaseStateMachine {
     public interface Listener {
         void onQuery(Query query, long index);
 
+        void onAnswer(Answer answer);
+
         void onDecision(QueryRecord record);
 
         void onKnowledge(KnowledgeUpdate update);
@@ -166,6 +168,7 @@ public final class QueryStateMachine extends BaseStateMachine {
                     return "ignored duplicate answer of " + a.getNodeId();
                 }
                 r.addAnswers(a);
+                listener.onAnswer(a);
                 return "answer of " + a.getNodeId();
             }
             case DECISION -> {
