@@ -59,8 +59,8 @@ public final class EmbedBenchWorker {
             double seconds = (System.nanoTime() - start) / 1e9;
             Arrays.sort(ms);
             o.put("samples", samples);
-            o.put("p50_ms", round(ms[samples / 2]));
-            o.put("p99_ms", round(ms[(int) Math.min(samples - 1, Math.ceil(samples * 0.99) - 1)]));
+            o.put("p50_ms", round(Percentiles.ofSorted(ms, 0.5)));
+            o.put("p99_ms", round(Percentiles.ofSorted(ms, 0.99)));
             o.put("sentences_per_s", round(samples / seconds));
         }
         try {

@@ -2,6 +2,7 @@ package dev.missioncontrol.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.missioncontrol.app.bench.Percentiles;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Dispute;
@@ -16,7 +17,6 @@ import dev.missioncontrol.models.embed.EmbeddingModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -85,19 +85,19 @@ final class ClusterBench {
                     single.add((System.nanoTime() - t) / 1e6);
                 }
             }
-            put(o, "consensus_p50_ms", pct(consensus, 0.5));
-            put(o, "consensus_p99_ms", pct(consensus, 0.99));
-            put(o, "single_process_p50_ms", pct(single, 0.5));
-            put(o, "single_process_p99_ms", pct(single, 0.99));
-            put(o, "consensus_to_single_p50_ratio", pct(consensus, 0.5) / pct(single, 0.5));
+            put(o, "consensus_p50_ms", Percentiles.of(consensus, 0.5));
+            put(o, "consensus_p99_ms", Percentiles.of(consensus, 0.99));
+            put(o, "single_process_p50_ms", Percentiles.of(single, 0.5));
+            put(o, "single_process_p99_ms", Percentiles.of(single, 0.99));
+            put(o, "consensus_to_single_p50_ratio", Percentiles.of(consensus, 0.5) / Percentiles.of(single, 0.5));
             out.printf(
                     Locale.ROOT,
                     "end-to-end p50/p99: consensus %.0f/%.0f ms, one process %.0f/%.0f ms (ratio %.2f)%n",
-                    pct(consensus, 0.5),
-                    pct(consensus, 0.99),
-                    pct(single, 0.5),
-                    pct(single, 0.99),
-                    pct(consensus, 0.5) / pct(single, 0.5));
+                    Percentiles.of(consensus, 0.5),
+                    Percentiles.of(consensus, 0.99),
+                    Percentiles.of(single, 0.5),
+                    Percentiles.of(single, 0.99),
+                    Percentiles.of(consensus, 0.5) / Percentiles.of(single, 0.5));
             out.flush();
 
             int total = 80;
@@ -187,9 +187,13 @@ final class ClusterBench {
                     Thread.sleep(200);
                 }
             }
-            put(o, "failover_median_ms", pct(failover, 0.5));
+            put(o, "failover_median_ms", Percentiles.of(failover, 0.5));
             put(o, "failover_trials", failover.size());
-            out.printf(Locale.ROOT, "failover median over %d trials: %.0f ms%n", failover.size(), pct(failover, 0.5));
+            out.printf(
+                    Locale.ROOT,
+                    "failover median over %d trials: %.0f ms%n",
+                    failover.size(),
+                    Percentiles.of(failover, 0.5));
         } finally {
             processes.values().forEach(Process::destroyForcibly);
             files.writePids(Map.of());
@@ -199,14 +203,5 @@ final class ClusterBench {
 
     private static void put(ObjectNode o, String key, double v) {
         o.put(key, Math.round(v * 100) / 100.0);
-    }
-
-    static double pct(List<Double> values, double p) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        return v.get((int) Math.min(v.size() - 1, Math.max(0, Math.ceil(p * v.size()) - 1)));
     }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -101,38 +100,26 @@ public final class ClusterCommand implements Runnable {
             files.writePids(pids);
             out.printf("started %d nodes (cluster file %s); waiting for a leader …%n", nodes, files.clusterFile());
             out.flush();
-            long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
             try (ClusterClient client = new ClusterClient(cluster)) {
-                while (System.nanoTime() < end) {
-                    List<NodeStatus> status = client.status();
-                    boolean allUp = status.stream().noneMatch(s -> "DOWN".equals(s.getRole()));
-                    boolean leader = status.stream().anyMatch(s -> "LEADER".equals(s.getRole()));
-                    if (allUp && leader) {
-                        print(out, status, pids);
-                        out.println("ready. Ask with: ./mission-control ask \"What is the main bus voltage?\"");
-                        return 0;
-                    }
-                    for (var e : pids.entrySet()) {
-                        Optional<ProcessHandle> h = ProcessHandle.of(e.getValue());
-                        if (h.isEmpty() || !h.get().isAlive()) {
-                            spec.commandLine()
-                                    .getErr()
-                                    .println("error: node " + e.getKey() + " exited during start;" + " its log "
-                                            + files.log(e.getKey()) + " ends with:");
-                            tail(files.log(e.getKey()), 8)
-                                    .forEach(spec.commandLine().getErr()::println);
-                            stopAll(files);
-                            return 1;
-                        }
-                    }
-                    Thread.sleep(500);
+                if (awaitReady(client, pids, waitSeconds * 1000L)) {
+                    print(out, client.status(), pids);
+                    out.println("ready. Ask with: ./mission-control ask \"What is the main bus voltage?\"");
+                    return 0;
                 }
-                spec.commandLine()
-                        .getErr()
-                        .println("error: no leader within " + waitSeconds + " s; node logs are in "
-                                + files.log("n1").getParent());
-                return 1;
             }
+            PrintWriter err = spec.commandLine().getErr();
+            for (var e : pids.entrySet()) {
+                if (!ProcessHandle.of(e.getValue()).map(ProcessHandle::isAlive).orElse(false)) {
+                    err.println("error: node " + e.getKey() + " exited during start; its log " + files.log(e.getKey())
+                            + " ends with:");
+                    tail(files.log(e.getKey()), 8).forEach(err::println);
+                    stopAll(files);
+                    return 1;
+                }
+            }
+            err.println("error: no leader within " + waitSeconds + " s; node logs are in "
+                    + files.log("n1").getParent());
+            return 1;
         }
     }
 

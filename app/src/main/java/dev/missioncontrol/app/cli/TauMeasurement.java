@@ -1,10 +1,12 @@
 package dev.missioncontrol.app.cli;
 
+import dev.missioncontrol.app.bench.Percentiles;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.rag.PipelineConfig;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.embed.EmbeddingModel;
+import dev.missioncontrol.models.embed.OnnxEmbedder;
 import dev.missioncontrol.models.generate.Answer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,8 +50,9 @@ final class TauMeasurement {
             }
         }
         List<Double> agree = new ArrayList<>(), disagree = new ArrayList<>();
-        try (RagPipeline voterPipeline = RagPipeline.open(base.withEmbeddingModel(EmbeddingModel.MINILM))) {
-            Embedder voter = voterPipeline.embedder();
+        // The voting model alone: no index or generator is needed to compare answers.
+        try (OnnxEmbedder voter =
+                OnnxEmbedder.load(EmbeddingModel.MINILM, base.dataDir().resolve("models"), 2)) {
             List<EvalQuestion> answerable =
                     questions.stream().filter(EvalQuestion::answerable).toList();
             for (int i = 0; i < answerable.size(); i++) {
@@ -92,19 +95,25 @@ final class TauMeasurement {
             hi += 0.001;
         }
         double tau = Math.round((lo + hi) / 2 * 100) / 100.0;
-        Result r = new Result(tau, ag.length, dg.length, errorsAt(ag, dg, tau), median(ag), median(dg));
+        Result r = new Result(
+                tau,
+                ag.length,
+                dg.length,
+                errorsAt(ag, dg, tau),
+                Percentiles.ofSorted(ag, 0.5),
+                Percentiles.ofSorted(dg, 0.5));
         out.printf(
                 Locale.ROOT,
                 "agreeing pairs: %d, similarity median %.3f, 5th percentile %.3f%n",
                 ag.length,
-                median(ag),
-                percentile(ag, 0.05));
+                Percentiles.ofSorted(ag, 0.5),
+                Percentiles.ofSorted(ag, 0.05));
         out.printf(
                 Locale.ROOT,
                 "disagreeing pairs: %d, similarity median %.3f, 95th percentile %.3f%n",
                 dg.length,
-                median(dg),
-                percentile(dg, 0.95));
+                Percentiles.ofSorted(dg, 0.5),
+                Percentiles.ofSorted(dg, 0.95));
         out.printf(
                 Locale.ROOT,
                 "tau = %.2f misclassifies %d of %d pairs (%.1f %%)%n",
@@ -146,16 +155,5 @@ final class TauMeasurement {
 
     private static int count(double[] v, java.util.function.DoublePredicate p) {
         return (int) Arrays.stream(v).filter(p).count();
-    }
-
-    private static double median(double[] v) {
-        return percentile(v, 0.5);
-    }
-
-    private static double percentile(double[] v, double p) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        return v[(int) Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))];
     }
 }

@@ -218,13 +218,8 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private boolean decided(String queryId) {
-        return stateMachine.history().stream()
-                .anyMatch(r -> r.getQuery().getId().equals(queryId) && r.hasDecision());
-    }
-
     private void answer(Query query) {
-        if (decided(query.getId())) {
+        if (stateMachine.isDecided(query.getId())) {
             return; // replaying an old query after a restart: its decision is already in the log.
         }
         long start = System.nanoTime();

@@ -219,6 +219,11 @@ public final class QueryStateMachine extends BaseStateMachine {
                 .toList();
     }
 
+    public synchronized boolean isDecided(String queryId) {
+        QueryRecord.Builder r = records.get(queryId);
+        return r != null && r.hasDecision();
+    }
+
     public synchronized int decisions() {
         return (int) records.values().stream()
                 .filter(QueryRecord.Builder::hasDecision)

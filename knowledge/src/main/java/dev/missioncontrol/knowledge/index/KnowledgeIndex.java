@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -303,29 +302,6 @@ public final class KnowledgeIndex implements AutoCloseable {
             b.add(new TermQuery(new Term(SEARCH, t)), BooleanClause.Occur.SHOULD);
         }
         return b.build();
-    }
-
-    /** Chunk ids per document, for tests and status. */
-    public Map<String, Integer> chunksPerDocument() {
-        try {
-            IndexSearcher searcher = searchers.acquire();
-            try {
-                Map<String, Integer> counts = new HashMap<>();
-                var reader = searcher.getIndexReader();
-                var live = org.apache.lucene.index.MultiBits.getLiveDocs(reader);
-                StoredFields stored = searcher.storedFields();
-                for (int doc = 0; doc < reader.maxDoc(); doc++) {
-                    if (live == null || live.get(doc)) {
-                        counts.merge(stored.document(doc, Set.of(DOC)).get(DOC), 1, Integer::sum);
-                    }
-                }
-                return counts;
-            } finally {
-                searchers.release(searcher);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -106,18 +106,19 @@ public final class OnnxEmbedder implements Embedder {
 
     private static Path materialize(EmbeddingModel model, Path cacheDir) {
         Path target = cacheDir.resolve(model.onnxResource());
-        try (InputStream in = resource(model.onnxResource())) {
-            long expected = -1;
-            var url = OnnxEmbedder.class.getClassLoader().getResource(model.onnxResource());
-            if (url != null) {
-                expected = url.openConnection().getContentLengthLong();
-            }
-            if (Files.isRegularFile(target) && Files.size(target) == expected) {
+        var url = OnnxEmbedder.class.getClassLoader().getResource(model.onnxResource());
+        if (url == null) {
+            resource(model.onnxResource()); // throws, naming the missing resource
+        }
+        try {
+            // Reuse the extracted file when it is whole: same size as the jar entry.
+            if (Files.isRegularFile(target)
+                    && Files.size(target) == url.openConnection().getContentLengthLong()) {
                 return target;
             }
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempFile(cacheDir, model.onnxResource(), ".part");
-            try {
+            try (InputStream in = url.openStream()) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {

@@ -111,10 +111,6 @@ public final class GroundedGenerator implements Generator {
     }
 
     /** Retrieval evidence for a question, combined into one confidence in [0, 1]. */
-    public Evidence evidence(String question, List<Passage> passages) {
-        return evidence(question, embedder.embedQuery(question), passages);
-    }
-
     private Evidence evidence(String question, float[] qv, List<Passage> passages) {
         if (passages.isEmpty()) {
             return new Evidence(0, 0, 0, 0);
