@@ -3,13 +3,14 @@ package dev.missioncontrol.app;
 import dev.missioncontrol.app.cli.AskCommand;
 import dev.missioncontrol.app.cli.BenchCommand;
 import dev.missioncontrol.app.cli.ClusterCommand;
+import dev.missioncontrol.app.cli.ConsoleCommand;
 import dev.missioncontrol.app.cli.EvalCommand;
 import dev.missioncontrol.app.cli.IngestCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code mission-control} launcher: the console (coming) and the headless commands. */
+/** Entry point of the {@code mission-control} launcher: the console (no arguments) and the headless commands. */
 @Command(
         name = "mission-control",
         mixinStandardHelpOptions = true,
@@ -17,11 +18,13 @@ import picocli.CommandLine.Command;
         description = {
             "Consensus-checked answers to spacecraft-operations questions.",
             "",
-            "The operator console is not part of this build yet. Start a local cluster with 'cluster up', then 'ask'"
-                    + " it; 'ask --local' runs one answering pipeline in this process.",
+            "With no command, opens the operator console over a local 3-node cluster. Without a screen, start a"
+                    + " cluster with 'cluster up' and 'ask' it; 'ask --local' runs one answering pipeline in this"
+                    + " process.",
             ""
         },
         subcommands = {
+            ConsoleCommand.class,
             ClusterCommand.class,
             AskCommand.class,
             IngestCommand.class,
@@ -46,14 +49,19 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLibraries();
-        System.exit(execute(args));
+        System.exit(execute(args.length == 0 ? new String[] {"console"} : args));
     }
 
     /**
      * Lucene and Ratis' gRPC report through java.util.logging; their notices (SIMD, epoll availability) are not for
      * operators.
      */
+    private static final java.util.logging.Logger JAVAFX =
+            java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
+
     public static void quietLibraries() {
+        // JavaFX warns that it runs from the class path; that is how the app jar is built (see app/pom.xml).
+        JAVAFX.setLevel(java.util.logging.Level.SEVERE);
         LUCENE.setLevel(java.util.logging.Level.SEVERE);
         GRPC.setLevel(java.util.logging.Level.SEVERE);
     }

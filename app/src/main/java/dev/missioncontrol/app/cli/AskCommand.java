@@ -1,5 +1,6 @@
 package dev.missioncontrol.app.cli;
 
+import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.knowledge.rag.AskResult;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.generate.Passage;
@@ -58,7 +59,7 @@ public final class AskCommand implements Callable<Integer> {
         }
         if (!local) {
             return ClusterAsk.run(
-                    new LocalClusterFiles(pipeline.toConfig().dataDir()).spec(clusterFile), question, json, out, err);
+                    ClusterFiles.cli(pipeline.toConfig().dataDir()).spec(clusterFile), question, json, out, err);
         }
         try (RagPipeline rag = RagPipeline.open(pipeline.toConfig())) {
             AskResult r = rag.ask(

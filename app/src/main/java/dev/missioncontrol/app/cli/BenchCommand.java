@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure performance; prints the figures.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Cluster.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Cluster.class, BenchCommand.ConsoleFigures.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -164,6 +164,38 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             var figures = ClusterBench.run(pipeline.toConfig().dataDir(), queries, failovers, out);
+            if (json) {
+                out.println(figures);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code bench console}: the real console, headless, while questions are submitted back to back. */
+    @Command(
+            name = "console",
+            mixinStandardHelpOptions = true,
+            description = "Start the console without a screen over a local 3-node cluster; measure start to cluster"
+                    + " ready, the FX pulse interval p50/p99 and longest stall while questions are submitted back to"
+                    + " back, and the console's RSS.")
+    static final class ConsoleFigures implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Option(names = "--questions", defaultValue = "100", description = "Questions submitted (default 100).")
+        int questions;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var figures = ConsoleBench.run(pipeline.toConfig().dataDir(), questions, out);
             if (json) {
                 out.println(figures);
             }

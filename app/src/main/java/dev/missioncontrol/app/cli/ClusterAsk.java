@@ -1,8 +1,6 @@
 package dev.missioncontrol.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.missioncontrol.app.history.DecisionFormat;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Answer;
@@ -15,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Sends a question through the cluster and prints its decision, status first. */
 final class ClusterAsk {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ClusterAsk() {}
 
     static int run(ClusterSpec spec, String question, boolean json, PrintWriter out, PrintWriter err) {
@@ -38,7 +34,7 @@ final class ClusterAsk {
         double ms = (System.nanoTime() - start) / 1e6;
         Decision d = r.getDecision();
         if (json) {
-            out.println(toJson(r, ms));
+            out.println(DecisionFormat.json(r, ms).toString());
         } else {
             print(r, d, ms, out);
         }
@@ -46,18 +42,8 @@ final class ClusterAsk {
         return "NO_CONSENSUS".equals(d.getStatus()) ? 3 : 0;
     }
 
-    static String banner(Decision d) {
-        int answered = d.getNodesCount();
-        String counts = d.getAgreeingCount() + " of " + d.getClusterSize() + " agree, q = " + d.getQuorum();
-        return switch (d.getStatus()) {
-            case "CONSENSUS" -> "CONSENSUS — " + counts;
-            case "DEGRADED" -> "DEGRADED — " + answered + " of " + d.getClusterSize() + " answered; " + counts;
-            default -> "NO CONSENSUS — " + counts + "; no answer is valid";
-        };
-    }
-
     private static void print(QueryRecord r, Decision d, double ms, PrintWriter out) {
-        out.println("== " + banner(d) + " ==");
+        out.println("== " + DecisionFormat.banner(d) + " ==");
         if (r.getDisputesCount() > 0) {
             r.getDisputesList().forEach(x -> out.println("!! DISPUTED by " + x.getNodeId() + ": " + x.getDetail()));
         }
@@ -105,46 +91,5 @@ final class ClusterAsk {
     private static String abbreviate(String s) {
         String t = s.replace('\n', ' ');
         return t.length() > 110 ? t.substring(0, 110) + "…" : t;
-    }
-
-    static String toJson(QueryRecord r, double ms) {
-        Decision d = r.getDecision();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("query_id", r.getQuery().getId());
-        o.put("question", r.getQuery().getText());
-        o.put("status", d.getStatus());
-        o.put("summary", banner(d));
-        o.put("winner", d.getWinner());
-        o.put("cluster_size", d.getClusterSize());
-        o.put("quorum", d.getQuorum());
-        o.put("tau", d.getTau());
-        d.getAgreeingList().forEach(o.putArray("agreeing")::add);
-        ArrayNode answers = o.putArray("answers");
-        for (Answer a : r.getAnswersList()) {
-            ObjectNode x = answers.addObject();
-            x.put("node", a.getNodeId());
-            x.put("retrieval_model", a.getRetrievalModel());
-            x.put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
-            try {
-                x.set("answer", JSON.readTree(a.getJson()));
-            } catch (Exception e) {
-                x.put("answer", a.getJson());
-            }
-        }
-        ArrayNode matrix = o.putArray("matrix");
-        int m = d.getNodesCount();
-        d.getNodesList().forEach(o.withArray("matrix_nodes")::add);
-        for (int i = 0; i < m; i++) {
-            ArrayNode row = matrix.addArray();
-            for (int j = 0; j < m; j++) {
-                row.add(Math.round(d.getMatrix(i * m + j) * 10000) / 10000.0);
-            }
-        }
-        ArrayNode disputes = o.putArray("disputes");
-        r.getDisputesList()
-                .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
-        o.put("reason", d.getReason());
-        o.put("elapsed_ms", Math.round(ms));
-        return o.toString();
     }
 }

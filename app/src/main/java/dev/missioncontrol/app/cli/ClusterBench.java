@@ -3,6 +3,7 @@ package dev.missioncontrol.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.app.bench.Percentiles;
+import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Dispute;
@@ -41,10 +42,10 @@ final class ClusterBench {
                 .map(EvalQuestion::question)
                 .toList();
         Path benchDir = dataDir.resolve("bench-cluster");
-        LocalClusterFiles files = new LocalClusterFiles(benchDir);
+        ClusterFiles files = ClusterFiles.cli(benchDir);
         ClusterCommand.stopAll(files);
         ClusterSpec spec = ClusterSpec.loopback(3, List.of(EmbeddingModel.MINILM.id()));
-        ClusterCommand.deleteRaftDirs(files, spec);
+        files.deleteRaftDirs(spec);
         spec.write(files.clusterFile());
         Path models = dataDir.resolve("models");
         Map<String, Long> pids = new LinkedHashMap<>();

@@ -1,12 +1,13 @@
 package dev.missioncontrol.app.cli;
 
+import dev.missioncontrol.app.supervisor.ClusterFiles;
+import dev.missioncontrol.app.supervisor.NodeCommand;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.node.NodeMain;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class ClusterCommand implements Runnable {
         public Integer call() throws IOException, InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             Path data = pipeline.toConfig().dataDir();
-            LocalClusterFiles files = new LocalClusterFiles(data);
+            ClusterFiles files = ClusterFiles.cli(data);
             if (files.exists() && anyAlive(files)) {
                 spec.commandLine()
                         .getErr()
@@ -89,7 +90,7 @@ public final class ClusterCommand implements Runnable {
             ClusterSpec base = ClusterSpec.loopback(nodes, models == null ? ClusterSpec.DIVERSE_MODELS : models);
             ClusterSpec cluster = new ClusterSpec(base.group(), base.tau(), deadline, base.nodes());
             // A fresh group each time: old node data would belong to another group.
-            deleteRaftDirs(files, cluster);
+            files.deleteRaftDirs(cluster);
             cluster.write(files.clusterFile());
             Files.createDirectories(files.log("x").getParent());
             Map<String, Long> pids = new LinkedHashMap<>();
@@ -123,29 +124,10 @@ public final class ClusterCommand implements Runnable {
         }
     }
 
-    /** Starts one node JVM with this JVM's flags and class path (the app jar, whose manifest lists the rest). */
-    static Process startNode(LocalClusterFiles files, String id, Path models) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib"))
-                .toList());
-        cmd.add("-Xmx256m");
-        cmd.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                NodeMain.class.getName(),
-                "--id",
-                id,
-                "--cluster",
-                files.clusterFile().toString(),
-                "--data-dir",
-                files.nodeDir(id).toString(),
-                "--models-dir",
-                models.toAbsolutePath().toString()));
+    /** Starts one node JVM that outlives this command; its output goes to the node's log file. */
+    static Process startNode(ClusterFiles files, String id, Path models) throws IOException {
         Files.createDirectories(files.log(id).getParent());
-        return new ProcessBuilder(cmd)
+        return new ProcessBuilder(NodeCommand.build(files, id, models, null))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log(id).toFile()))
                 .start();
@@ -171,21 +153,6 @@ public final class ClusterCommand implements Runnable {
         return false;
     }
 
-    /** Removes the Raft state of the nodes of a new cluster: old data would belong to another group. */
-    static void deleteRaftDirs(LocalClusterFiles files, ClusterSpec cluster) throws IOException {
-        for (var n : cluster.nodes()) {
-            Path raft = files.nodeDir(n.id()).resolve("raft");
-            if (Files.exists(raft)) {
-                try (var walk = Files.walk(raft)) {
-                    for (Path p :
-                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-    }
-
     /** {@code cluster status}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Print every node's Raft status.")
     static final class Status implements Callable<Integer> {
@@ -200,7 +167,7 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LocalClusterFiles files = new LocalClusterFiles(pipeline.toConfig().dataDir());
+            ClusterFiles files = ClusterFiles.cli(pipeline.toConfig().dataDir());
             ClusterSpec cluster = files.spec(clusterFile);
             try (ClusterClient client = new ClusterClient(cluster)) {
                 List<NodeStatus> status = client.status();
@@ -221,21 +188,21 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LocalClusterFiles files = new LocalClusterFiles(pipeline.toConfig().dataDir());
+            ClusterFiles files = ClusterFiles.cli(pipeline.toConfig().dataDir());
             int stopped = stopAll(files);
             spec.commandLine().getOut().printf("stopped %d node process(es)%n", stopped);
             return 0;
         }
     }
 
-    static boolean anyAlive(LocalClusterFiles files) {
+    static boolean anyAlive(ClusterFiles files) {
         return files.pids().values().stream()
                 .anyMatch(
                         pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     /** Stops every recorded node: a polite stop, then SIGKILL after 10 s. Returns how many were running. */
-    static int stopAll(LocalClusterFiles files) {
+    static int stopAll(ClusterFiles files) {
         List<ProcessHandle> running = new ArrayList<>();
         for (long pid : files.pids().values()) {
             ProcessHandle.of(pid)

@@ -1,5 +1,6 @@
 package dev.missioncontrol.app.cli;
 
+import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.knowledge.KnowledgeBase;
 import dev.missioncontrol.knowledge.ingest.DocumentReader;
 import dev.missioncontrol.knowledge.ingest.IngestException;
@@ -63,7 +64,7 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private int throughCluster(PipelineConfig config, PrintWriter out) {
-        var cluster = new LocalClusterFiles(config.dataDir()).spec(clusterFile);
+        var cluster = ClusterFiles.cli(config.dataDir()).spec(clusterFile);
         List<DocumentReader.ReadDocument> docs = new java.util.ArrayList<>();
         try {
             for (Path f : files) {

@@ -73,7 +73,7 @@ public final class PipelineOptions {
         return c.validate();
     }
 
-    static Path defaultDataDir() {
+    public static Path defaultDataDir() {
         String env = System.getenv("MISSION_CONTROL_DATA");
         if (env != null && !env.isBlank()) {
             return Path.of(env);

@@ -77,6 +77,23 @@ public final class ClusterClient implements AutoCloseable {
      * @throws IllegalArgumentException at once for an empty question
      */
     public CompletableFuture<QueryRecord> submit(String question) {
+        return track(question).decided();
+    }
+
+    /**
+     * A submitted query, followed step by step: its id (known at once), when the log committed it, and its decision.
+     * Either future fails with a {@link ClusterException} that says what went wrong.
+     */
+    public record Submission(
+            String queryId, CompletableFuture<Long> committed, CompletableFuture<QueryRecord> decided) {}
+
+    /**
+     * Submits a question and returns its progress: the query id at once, the log index once committed, the decided
+     * record once every node has answered (or the leader closed the query).
+     *
+     * @throws IllegalArgumentException at once for an empty question
+     */
+    public Submission track(String question) {
         if (question == null || question.isBlank()) {
             throw new IllegalArgumentException("The question is empty.");
         }
@@ -87,11 +104,13 @@ public final class ClusterClient implements AutoCloseable {
                 .setSubmittedAtMillis(System.currentTimeMillis())
                 .build();
         long start = System.nanoTime();
-        return send(Entry.newBuilder().setQuery(query).build())
-                .thenApplyAsync(
-                        reply ->
-                                awaitDecision(query.getId(), reply.getServerId().toString(), start),
-                        pool);
+        CompletableFuture<RaftClientReply> reply =
+                send(Entry.newBuilder().setQuery(query).build());
+        return new Submission(
+                query.getId(),
+                reply.thenApply(RaftClientReply::getLogIndex),
+                reply.thenApplyAsync(
+                        r -> awaitDecision(query.getId(), r.getServerId().toString(), start), pool));
     }
 
     /** Adds a document to every node's knowledge base, in log order. */

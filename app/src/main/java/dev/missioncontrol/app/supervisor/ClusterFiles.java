@@ -1,4 +1,4 @@
-package dev.missioncontrol.app.cli;
+package dev.missioncontrol.app.supervisor;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import java.io.IOException;
@@ -9,38 +9,49 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where {@code cluster up} keeps a local cluster: {@code DATA/cluster/cluster.conf}, one data directory and log per
- * node, and the node PIDs, so {@code cluster status}, {@code ask} and {@code cluster down} find it again.
+ * Where a local cluster lives: its cluster file, one data directory and log per node, and the node PIDs. {@code cluster
+ * up} keeps its cluster in {@code DATA/cluster} (so {@code cluster status}, {@code ask} and {@code cluster down} find it
+ * again); the console keeps its own in {@code DATA/console}.
  */
-final class LocalClusterFiles {
-    final Path dir;
+public final class ClusterFiles {
+    public final Path dir;
 
-    LocalClusterFiles(Path dataDir) {
-        this.dir = dataDir.resolve("cluster");
+    public ClusterFiles(Path dir) {
+        this.dir = dir;
     }
 
-    Path clusterFile() {
+    /** The cluster of {@code cluster up}. */
+    public static ClusterFiles cli(Path dataDir) {
+        return new ClusterFiles(dataDir.resolve("cluster"));
+    }
+
+    /** The cluster the console supervises. */
+    public static ClusterFiles console(Path dataDir) {
+        return new ClusterFiles(dataDir.resolve("console"));
+    }
+
+    public Path clusterFile() {
         return dir.resolve("cluster.conf");
     }
 
-    Path nodeDir(String id) {
+    public Path nodeDir(String id) {
         return dir.resolve(id);
     }
 
-    Path log(String id) {
+    public Path log(String id) {
         return dir.resolve("logs").resolve(id + ".log");
     }
 
-    Path pidFile() {
+    public Path pidFile() {
         return dir.resolve("pids");
     }
 
-    boolean exists() {
+    public boolean exists() {
         return Files.isRegularFile(clusterFile());
     }
 
     /** The cluster file, or an error telling how to start a cluster. */
-    ClusterSpec spec(Path explicit) {
+    public ClusterSpec spec(Path explicit) {
         Path file = explicit != null ? explicit : clusterFile();
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(
@@ -51,7 +62,7 @@ final class LocalClusterFiles {
         return ClusterSpec.read(file);
     }
 
-    Map<String, Long> pids() {
+    public Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         if (!Files.isRegularFile(pidFile())) {
             return pids;
@@ -69,7 +80,7 @@ final class LocalClusterFiles {
         return pids;
     }
 
-    void writePids(Map<String, Long> pids) {
+    public void writePids(Map<String, Long> pids) {
         StringBuilder sb = new StringBuilder();
         pids.forEach((id, pid) -> sb.append(id).append(' ').append(pid).append('\n'));
         try {
@@ -77,6 +88,21 @@ final class LocalClusterFiles {
             Files.writeString(pidFile(), sb);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + pidFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the Raft state of the nodes of a new cluster: old data would belong to another group. */
+    public void deleteRaftDirs(ClusterSpec cluster) throws IOException {
+        for (var n : cluster.nodes()) {
+            Path raft = nodeDir(n.id()).resolve("raft");
+            if (Files.exists(raft)) {
+                try (var walk = Files.walk(raft)) {
+                    for (Path p :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
         }
     }
 }

@@ -1,0 +1,187 @@
+package dev.missioncontrol.app.cli;
+
+import dev.missioncontrol.app.console.Console;
+import dev.missioncontrol.app.console.ConsoleDriver;
+import dev.missioncontrol.app.console.ConsoleOptions;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code console} (also the launcher with no arguments): the operator console over a local or attached cluster. */
+@Command(
+        name = "console",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Open the operator console. By default it starts a local cluster of node JVMs on loopback and supervises"
+                    + " them (closing the console stops them); --attach watches a cluster started elsewhere.",
+        })
+public final class ConsoleCommand implements Callable<Integer> {
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Where node data, models and console settings live (default: ${DEFAULT-VALUE}).")
+    Path dataDir = PipelineOptions.defaultDataDir();
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Local cluster size: 3, 4, 5 or 7 (default 3).")
+    int nodes;
+
+    @Option(
+            names = "--models",
+            split = ",",
+            paramLabel = "ID",
+            description = "Retrieval models cycled over the nodes (default: all-minilm-l6-v2, bge-small-en-v1.5,"
+                    + " e5-small-v2).")
+    List<String> models;
+
+    @Option(
+            names = "--deadline-ms",
+            defaultValue = "10000",
+            description = "How long the leader waits for answers (default 10000).")
+    long deadline;
+
+    @Option(names = "--attach", paramLabel = "FILE", description = "Attach to the cluster in this cluster file.")
+    Path attach;
+
+    @Option(
+            names = "--screenshots",
+            paramLabel = "DIR",
+            description = "Without a screen: start the console, run a short drill (ask, kill a node, ask, restart it)"
+                    + " and write a PNG of each view to DIR, then exit.")
+    Path screenshots;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleOptions options = new ConsoleOptions(dataDir, nodes, models, deadline, attach);
+        Console.Prepared prepared;
+        try {
+            prepared = Console.prepare(options);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (screenshots != null) {
+            ConsoleDriver.headless();
+            return Screenshots.take(prepared, screenshots, spec.commandLine().getOut());
+        }
+        return open(prepared, err);
+    }
+
+    private static int open(Console.Prepared prepared, PrintWriter err) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Console[] console = new Console[1];
+        try {
+            Platform.startup(() -> {
+                Platform.setImplicitExit(false);
+                Stage stage = new Stage();
+                console[0] = Console.open(stage, prepared);
+                stage.setOnHidden(e -> closed.countDown());
+                stage.show();
+            });
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            err.println("error: the console needs a graphical display (" + e.getMessage() + "). On a machine without"
+                    + " one, use './mission-control cluster up' and 'ask', or run the console under xvfb-run.");
+            return 1;
+        }
+        closed.await();
+        if (console[0] != null) {
+            CountDownLatch saved = new CountDownLatch(1);
+            Platform.runLater(() -> {
+                console[0].close();
+                saved.countDown();
+            });
+            saved.await(20, TimeUnit.SECONDS);
+        }
+        Platform.exit();
+        return 0;
+    }
+
+    /** The scripted drill behind {@code --screenshots}. */
+    static final class Screenshots {
+        private Screenshots() {}
+
+        static int take(Console.Prepared prepared, Path dir, PrintWriter out) throws Exception {
+            try (ConsoleDriver d = ConsoleDriver.open(prepared, 1440, 900)) {
+                Console c = d.console();
+                d.await("the cluster to be ready", 300_000, () -> c.nodes()
+                        .readyProperty()
+                        .get());
+                out.println("cluster ready; asking …");
+                out.flush();
+                QueryRecord first = d.ask("What is the nominal main bus voltage?", 60_000);
+                out.println("decided " + first.getDecision().getStatus());
+                d.fx(() -> {
+                    c.view().select("query");
+                    return null;
+                });
+                d.screenshot(dir.resolve("console-query.png"));
+                for (String tab : List.of("matrix", "raft", "logs")) {
+                    d.fx(() -> {
+                        c.view().select(tab);
+                        return null;
+                    });
+                    Thread.sleep(300);
+                    d.screenshot(dir.resolve("console-" + tab + ".png"));
+                }
+                String victim =
+                        prepared.spec().nodes().get(prepared.spec().size() - 1).id();
+                c.control().kill(victim);
+                d.await(victim + " to be shown down", 15_000, () -> !c.nodes()
+                        .node(victim)
+                        .up());
+                QueryRecord degraded = d.ask("How do I recover from a reaction wheel overspeed fault?", 60_000);
+                out.println(
+                        "with " + victim + " killed: " + degraded.getDecision().getStatus());
+                d.fx(() -> {
+                    c.view().select("query");
+                    return null;
+                });
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-degraded.png"));
+                c.control().restart(victim);
+                d.await(victim + " to rejoin", 120_000, () -> c.nodes()
+                        .node(victim)
+                        .up());
+                d.ask("What is the battery depth-of-discharge limit?", 60_000);
+                for (String tab : List.of("charts", "history")) {
+                    d.fx(() -> {
+                        c.view().select(tab);
+                        return null;
+                    });
+                    Thread.sleep(300);
+                    d.screenshot(dir.resolve("console-" + tab + ".png"));
+                }
+                d.fx(() -> {
+                    c.view().select("query");
+                    c.theme().set(c.theme().get().next());
+                    return null;
+                });
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-light.png"));
+                d.fx(() -> {
+                    c.theme().set(c.theme().get().next());
+                    c.view().scene().getWindow().setWidth(1280);
+                    c.view().scene().getWindow().setHeight(800);
+                    return null;
+                });
+                Thread.sleep(500);
+                d.screenshot(dir.resolve("console-1280x800.png"));
+                out.println("screenshots written to " + dir.toAbsolutePath());
+            }
+            Platform.exit();
+            return 0;
+        }
+    }
+}

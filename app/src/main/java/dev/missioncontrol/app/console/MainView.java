@@ -1,0 +1,349 @@
+package dev.missioncontrol.app.console;
+
+import dev.missioncontrol.app.charts.ChartsView;
+import dev.missioncontrol.app.console.Fx.Terms;
+import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.history.HistoryView;
+import dev.missioncontrol.app.logs.NodeLogsView;
+import dev.missioncontrol.app.nodes.NodesView;
+import dev.missioncontrol.app.nodes.NodesViewModel;
+import dev.missioncontrol.app.query.MatrixView;
+import dev.missioncontrol.app.query.Passages;
+import dev.missioncontrol.app.query.QueryView;
+import dev.missioncontrol.app.query.QueryViewModel;
+import dev.missioncontrol.app.raftlog.RaftLogView;
+import dev.missioncontrol.app.timeline.TimelineEvent;
+import dev.missioncontrol.app.timeline.TimelineView;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.styles.Status;
+import dev.missioncontrol.styles.Theme;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.controlsfx.control.NotificationPane;
+
+/**
+ * The window: node tiles and topology on the left (always visible), the views as tabs in the middle, the timeline
+ * along the bottom, a status bar under it. Menus carry every action with its shortcut; problems show in a bar across
+ * the top, never as a modal dialog or a stack trace. Remembers its size, dividers, tab and theme.
+ */
+public final class MainView {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** Tab ids, in order; Ctrl+1 … Ctrl+6 select them. */
+    public static final List<String> TABS = List.of("query", "matrix", "raft", "logs", "charts", "history");
+
+    private final Console console;
+    private final Stage stage;
+    private final Scene scene;
+    private final TabPane tabs = new TabPane();
+    private final SplitPane columns;
+    private final SplitPane rows;
+    private final QueryView queryView;
+    private final NodeLogsView logsView;
+    private final TimelineView timelineView;
+    private final NotificationPane notifications;
+    private final Label clock = Fx.label("", "mono");
+    private final Label lastDecision = Fx.label("last decision: none", "status-text");
+
+    MainView(Console console, Stage stage, Passages passages) {
+        this.console = console;
+        this.stage = stage;
+        NodesViewModel nodes = console.nodes();
+        QueryViewModel query = console.query();
+        ConsoleSettings settings = console.settings();
+        List<String> ids = nodes.nodes().stream().map(n -> n.id()).toList();
+
+        NodesView nodesView = new NodesView(nodes, console.theme(), new NodesView.Actions() {
+            @Override
+            public void kill(String node) {
+                console.act("Kill " + node, () -> console.control().kill(node));
+            }
+
+            @Override
+            public void stop(String node) {
+                console.act("Stop " + node, () -> console.control().stop(node));
+            }
+
+            @Override
+            public void restart(String node) {
+                console.act("Restart " + node, () -> console.control().restart(node));
+            }
+
+            @Override
+            public void showLog(String node) {
+                showLogOf(node);
+            }
+        });
+        nodesView.setMinWidth(220);
+        queryView = new QueryView(query, passages, ids);
+        logsView = new NodeLogsView(console.logs(), ids);
+        tabs.getTabs()
+                .addAll(
+                        tab("query", "Query  ⌃1", queryView),
+                        tab("matrix", "Matrix  ⌃2", new MatrixView(query, console.theme())),
+                        tab("raft", "Raft log  ⌃3", new RaftLogView(nodes)),
+                        tab("logs", "Node logs  ⌃4", logsView),
+                        tab("charts", "Charts  ⌃5", new ChartsView(console.charts())),
+                        tab(
+                                "history",
+                                "History  ⌃6",
+                                new HistoryView(query, this::reopen, () -> export("json"), () -> export("csv"))));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setId("tabs");
+
+        columns = new SplitPane(nodesView, tabs);
+        columns.setOrientation(Orientation.HORIZONTAL);
+        SplitPane.setResizableWithParent(nodesView, false);
+        timelineView = new TimelineView(console.timeline(), console.theme(), System::currentTimeMillis);
+        rows = new SplitPane(columns, timelineView);
+        rows.setOrientation(Orientation.VERTICAL);
+        SplitPane.setResizableWithParent(timelineView, false);
+        console.timeline().selectedProperty().addListener((o, a, e) -> {
+            if (e != null && e.kind() == TimelineEvent.Kind.DECISION && query.reopen(e.ref())) {
+                select("query");
+            }
+        });
+
+        notifications = new NotificationPane(rows);
+        notifications.setId("problems");
+        notifications.setShowFromTop(true);
+        BorderPane root = new BorderPane(notifications);
+        root.setTop(menus());
+        root.setBottom(statusBar());
+        root.setId("console");
+
+        scene = new Scene(root, settings.getDouble("window.width", 1280), settings.getDouble("window.height", 800));
+        applyTheme(console.theme().get());
+        console.theme().addListener((o, a, b) -> applyTheme(b));
+        stage.setScene(scene);
+        stage.setTitle(title());
+        stage.setMinWidth(1024);
+        stage.setMinHeight(640);
+        columns.setDividerPositions(settings.getDouble("divider.columns", 0.21));
+        rows.setDividerPositions(settings.getDouble("divider.rows", 0.78));
+        select(settings.get("tab", "query"));
+        Platform.runLater(queryView::focusQuestion);
+    }
+
+    private String title() {
+        var p = console.prepared();
+        return "Mission Control — "
+                + (p.local()
+                        ? "local cluster of " + p.spec().size() + " nodes"
+                        : "attached to " + p.options().attach())
+                + " — group " + p.spec().group().toString().substring(0, 8);
+    }
+
+    private static Tab tab(String id, String text, javafx.scene.Node content) {
+        Tab t = new Tab(text, content);
+        t.setId("tab-" + id);
+        return t;
+    }
+
+    /** Selects a tab by its id (query, matrix, raft, logs, charts, history). */
+    public void select(String id) {
+        int i = TABS.indexOf(id);
+        tabs.getSelectionModel().select(Math.max(0, i));
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    private MenuBar menus() {
+        Menu file = new Menu("_File");
+        file.getItems()
+                .addAll(
+                        item("Export history as JSON…", "Shortcut+E", () -> export("json")),
+                        item("Export history as CSV…", "Shortcut+Shift+E", () -> export("csv")),
+                        new SeparatorMenuItem(),
+                        item("Quit", "Shortcut+Q", stage::close));
+        Menu view = new Menu("_View");
+        String[] names = {"Query", "Matrix", "Raft log", "Node logs", "Charts", "History"};
+        for (int i = 0; i < TABS.size(); i++) {
+            String id = TABS.get(i);
+            view.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> select(id)));
+        }
+        view.getItems()
+                .addAll(
+                        new SeparatorMenuItem(),
+                        item("Ask a question", "Shortcut+L", () -> {
+                            select("query");
+                            queryView.focusQuestion();
+                        }),
+                        item("Switch dark / light theme", "Shortcut+T", () -> console.theme()
+                                .set(console.theme().get().next())));
+        Menu cluster = new Menu("_Cluster");
+        for (var n : console.nodes().nodes()) {
+            Menu node = new Menu(n.id());
+            MenuItem kill = item(
+                    "Kill (SIGKILL)",
+                    null,
+                    () -> console.act("Kill " + n.id(), () -> console.control().kill(n.id())));
+            MenuItem stop = item(
+                    "Stop",
+                    null,
+                    () -> console.act("Stop " + n.id(), () -> console.control().stop(n.id())));
+            MenuItem restart = item(
+                    "Restart",
+                    null,
+                    () -> console.act(
+                            "Restart " + n.id(), () -> console.control().restart(n.id())));
+            kill.setDisable(!console.control().supervised());
+            stop.setDisable(!console.control().supervised());
+            restart.setDisable(!console.control().supervised());
+            node.getItems().addAll(kill, stop, restart, item("Show log", null, () -> showLogOf(n.id())));
+            cluster.getItems().add(node);
+        }
+        Menu help = new Menu("_Help");
+        help.getItems()
+                .addAll(
+                        item("What the terms mean", "F1", () -> problem(Terms.VOTE + "  " + Terms.QUORUM)),
+                        item(
+                                "Keyboard shortcuts",
+                                null,
+                                () -> problem("Enter asks · Ctrl+L question field · Ctrl+1…6 views ·"
+                                        + " Ctrl+T theme · Ctrl+E export · Ctrl+Q quit · timeline: wheel zooms, drag pans,"
+                                        + " double-click returns to live")));
+        return new MenuBar(file, view, cluster, help);
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable r) {
+        MenuItem m = new MenuItem(text);
+        if (accelerator != null) {
+            m.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        m.setOnAction(e -> r.run());
+        return m;
+    }
+
+    private HBox statusBar() {
+        NodesViewModel nodes = console.nodes();
+        Label health = Fx.label("", "status-text");
+        health.setId("status-cluster");
+        Runnable showHealth = () -> {
+            Status s = nodes.healthProperty().get();
+            health.setText(s.glyph() + " " + nodes.summaryProperty().get());
+            Fx.status(health, s);
+        };
+        nodes.healthProperty().addListener((o, a, b) -> showHealth.run());
+        nodes.summaryProperty().addListener((o, a, b) -> showHealth.run());
+        showHealth.run();
+        Label leader = Fx.label("", "mono");
+        leader.setId("status-leader");
+        leader.textProperty()
+                .bind(javafx.beans.binding.Bindings.createStringBinding(
+                        () -> "leader "
+                                + (nodes.leaderProperty().get().isEmpty()
+                                        ? "—"
+                                        : nodes.leaderProperty().get()) + " · term "
+                                + nodes.termProperty().get(),
+                        nodes.leaderProperty(),
+                        nodes.termProperty()));
+        Fx.explain(leader, Terms.LEADER + "\n\n" + Terms.TERM);
+        int n = nodes.spec().size();
+        Label size = Fx.label(
+                "n " + n + " · q " + nodes.quorum() + " · tolerates " + (n - 1) / 2 + " crash"
+                        + ((n - 1) / 2 == 1 ? "" : "es") + " · τ "
+                        + nodes.spec().tau(),
+                "mono");
+        Fx.explain(size, Terms.QUORUM + "\n\n" + Terms.TAU);
+        lastDecision.setId("status-decision");
+        Fx.status(lastDecision, Status.OFF);
+        console.query().shownProperty().addListener((o, a, r) -> showDecision(r));
+        Label faults = Fx.label("faults: none injected", "muted");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(health, leader, size, lastDecision, faults, spacer, clock);
+        bar.getStyleClass().add("status-bar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setId("status-bar");
+        return bar;
+    }
+
+    private void showDecision(QueryRecord r) {
+        if (r == null || !r.hasDecision()) {
+            return;
+        }
+        Status s = r.getDisputesCount() > 0
+                ? Status.CRITICAL
+                : Status.ofDecision(r.getDecision().getStatus());
+        lastDecision.setText(s.glyph() + " " + r.getQuery().getId() + " " + DecisionFormat.banner(r.getDecision()));
+        Fx.status(lastDecision, s);
+    }
+
+    private void applyTheme(Theme t) {
+        scene.getStylesheets().setAll(t.stylesheets());
+    }
+
+    /** Called at the console's pulse (FX thread). */
+    void pulse() {
+        clock.setText(LocalTime.now().format(CLOCK));
+        timelineView.pulse();
+    }
+
+    /** Shows a problem in place, across the top, until dismissed or replaced. FX thread. */
+    public void problem(String text) {
+        notifications.setText(text);
+        notifications.show();
+    }
+
+    private void reopen(String queryId) {
+        if (console.query().reopen(queryId)) {
+            select("query");
+        }
+    }
+
+    private void showLogOf(String node) {
+        logsView.showNode(node);
+        select("logs");
+    }
+
+    private void export(String kind) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export decision history");
+        chooser.setInitialFileName("decisions." + kind);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind.toUpperCase(), "*." + kind));
+        File f = chooser.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        Path path = f.toPath();
+        List<QueryRecord> snapshot = List.copyOf(console.query().history());
+        console.act("Export to " + path, () -> {
+            console.query().export(path, snapshot);
+            Platform.runLater(() -> problem("Exported " + snapshot.size() + " decisions to " + path));
+        });
+    }
+
+    /** Remembers window size, dividers and tab in the console settings (saved on close). FX thread. */
+    void saveLayout() {
+        ConsoleSettings s = console.settings();
+        s.put("window.width", scene.getWidth());
+        s.put("window.height", scene.getHeight());
+        s.put("divider.columns", columns.getDividerPositions()[0]);
+        s.put("divider.rows", rows.getDividerPositions()[0]);
+        s.put("tab", TABS.get(Math.max(0, tabs.getSelectionModel().getSelectedIndex())));
+    }
+}

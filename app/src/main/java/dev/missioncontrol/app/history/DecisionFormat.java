@@ -1,0 +1,147 @@
+package dev.missioncontrol.app.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Decision;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decisions as words, JSON and CSV: the status banner an operator reads (with the bound it was measured against), the
+ * {@code ask --json} object, and the console's history export.
+ */
+public final class DecisionFormat {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private DecisionFormat() {}
+
+    /** "CONSENSUS — 3 of 3 agree, q = 2", "DEGRADED — 2 of 3 answered; …", "NO CONSENSUS — …; no answer is valid". */
+    public static String banner(Decision d) {
+        return title(d) + " — " + detail(d);
+    }
+
+    /** The status in words: CONSENSUS, DEGRADED or NO CONSENSUS. */
+    public static String title(Decision d) {
+        return "NO_CONSENSUS".equals(d.getStatus()) ? "NO CONSENSUS" : d.getStatus();
+    }
+
+    /** The counts behind the status, with the quorum they were held against. */
+    public static String detail(Decision d) {
+        int answered = d.getNodesCount();
+        String counts = d.getAgreeingCount() + " of " + d.getClusterSize() + " agree, q = " + d.getQuorum();
+        return switch (d.getStatus()) {
+            case "CONSENSUS" -> counts;
+            case "DEGRADED" -> answered + " of " + d.getClusterSize() + " answered; " + counts;
+            default -> counts + "; no answer is valid";
+        };
+    }
+
+    /** One decision as a JSON object: status, winner, answers (one per node), matrix, and more. */
+    public static ObjectNode json(QueryRecord r, double elapsedMillis) {
+        Decision d = r.getDecision();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("query_id", r.getQuery().getId());
+        o.put("question", r.getQuery().getText());
+        o.put("submitted_at_millis", r.getQuery().getSubmittedAtMillis());
+        o.put("status", d.getStatus());
+        o.put("summary", banner(d));
+        o.put("winner", d.getWinner());
+        o.put("cluster_size", d.getClusterSize());
+        o.put("quorum", d.getQuorum());
+        o.put("tau", d.getTau());
+        ArrayNode agreeing = o.putArray("agreeing");
+        d.getAgreeingList().forEach(agreeing::add);
+        ArrayNode answers = o.putArray("answers");
+        for (Answer a : r.getAnswersList()) {
+            ObjectNode x = answers.addObject();
+            x.put("node", a.getNodeId());
+            x.put("retrieval_model", a.getRetrievalModel());
+            x.put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
+            try {
+                x.set("answer", JSON.readTree(a.getJson()));
+            } catch (IOException e) {
+                x.put("answer", a.getJson());
+            }
+        }
+        ArrayNode nodes = o.putArray("matrix_nodes");
+        d.getNodesList().forEach(nodes::add);
+        ArrayNode matrix = o.putArray("matrix");
+        int m = d.getNodesCount();
+        for (int i = 0; i < m; i++) {
+            ArrayNode row = matrix.addArray();
+            for (int j = 0; j < m; j++) {
+                row.add(Math.round(d.getMatrix(i * m + j) * 10000) / 10000.0);
+            }
+        }
+        ArrayNode disputes = o.putArray("disputes");
+        r.getDisputesList()
+                .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
+        o.put("reason", d.getReason());
+        o.put("decided_after_ms", d.getDecidedAfterMillis());
+        if (elapsedMillis >= 0) {
+            o.put("elapsed_ms", Math.round(elapsedMillis));
+        }
+        return o;
+    }
+
+    /**
+     * Writes decisions to a file: a JSON array for {@code .json}, one row per decision for {@code .csv}.
+     *
+     * @throws IllegalArgumentException for any other extension
+     */
+    public static void export(List<QueryRecord> records, Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".json")) {
+            ArrayNode all = JSON.createArrayNode();
+            records.forEach(r -> all.add(json(r, -1)));
+            Files.writeString(file, JSON.writeValueAsString(all) + "\n");
+        } else if (name.endsWith(".csv")) {
+            StringBuilder sb = new StringBuilder(
+                    "query_id,submitted_at_millis,question,status,winner,answered,agreeing,cluster_size,quorum,tau,"
+                            + "decided_after_ms,disputes,winner_answer\n");
+            for (QueryRecord r : records) {
+                Decision d = r.getDecision();
+                String winnerText = r.getAnswersList().stream()
+                        .filter(a -> a.getNodeId().equals(d.getWinner()))
+                        .map(a -> dev.missioncontrol.models.generate.Answer.fromJson(a.getJson())
+                                .answer())
+                        .findFirst()
+                        .orElse("");
+                sb.append(String.join(
+                                ",",
+                                csv(r.getQuery().getId()),
+                                Long.toString(r.getQuery().getSubmittedAtMillis()),
+                                csv(r.getQuery().getText()),
+                                d.getStatus(),
+                                d.getWinner(),
+                                Integer.toString(d.getNodesCount()),
+                                csv(String.join(" ", d.getAgreeingList())),
+                                Integer.toString(d.getClusterSize()),
+                                Integer.toString(d.getQuorum()),
+                                String.format(Locale.ROOT, "%.2f", d.getTau()),
+                                Long.toString(d.getDecidedAfterMillis()),
+                                Integer.toString(r.getDisputesCount()),
+                                csv("NO_CONSENSUS".equals(d.getStatus()) ? "" : winnerText)))
+                        .append('\n');
+            }
+            Files.writeString(file, sb);
+        } else {
+            throw new IllegalArgumentException(
+                    "Export to " + file.getFileName() + " is not possible: name the file .json or .csv.");
+        }
+    }
+
+    private static String csv(String s) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+            return "\"" + s.replace("\"", "\"\"") + "\"";
+        }
+        return s;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.missioncontrol.app.nodes;
+
+import dev.missioncontrol.app.supervisor.NodeProcess;
+import dev.missioncontrol.cluster.proto.LogEntryView;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.styles.Status;
+import java.util.List;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * One node as the console shows it: what it says about itself (role, term, indices, CPU, RSS) combined with what the
+ * supervisor knows about its process. Set only by {@link NodesViewModel} on the FX thread.
+ */
+public final class NodeViewModel {
+    private final String id;
+    private final ReadOnlyStringWrapper role = new ReadOnlyStringWrapper("STARTING");
+    private final ReadOnlyObjectWrapper<Status> health = new ReadOnlyObjectWrapper<>(Status.STANDBY);
+    private final ReadOnlyBooleanWrapper leader = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper term = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper indices = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper process = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper uptime = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper model = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper why = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<List<LogEntryView>> recent = new ReadOnlyObjectWrapper<>(List.of());
+    private final ReadOnlyObjectWrapper<NodeStatus> status = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<NodeProcess> processState = new ReadOnlyObjectWrapper<>();
+
+    NodeViewModel(String id, String model) {
+        this.id = id;
+        this.model.set(model);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** LEADER, FOLLOWER, CANDIDATE, STARTING, DOWN, UNREACHABLE, STOPPED, … */
+    public ReadOnlyStringProperty roleProperty() {
+        return role.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Status> healthProperty() {
+        return health.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty leaderProperty() {
+        return leader.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty termProperty() {
+        return term.getReadOnlyProperty();
+    }
+
+    /** "commit 41 · applied 41". */
+    public ReadOnlyStringProperty indicesProperty() {
+        return indices.getReadOnlyProperty();
+    }
+
+    /** "cpu 12% · 310 MB". */
+    public ReadOnlyStringProperty processProperty() {
+        return process.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty uptimeProperty() {
+        return uptime.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty modelProperty() {
+        return model.getReadOnlyProperty();
+    }
+
+    /** Why the node is not healthy (exit code and last log line, lost connection), or empty. */
+    public ReadOnlyStringProperty whyProperty() {
+        return why.getReadOnlyProperty();
+    }
+
+    /** The node's last log entries, as it last reported them. */
+    public ReadOnlyObjectProperty<List<LogEntryView>> recentProperty() {
+        return recent.getReadOnlyProperty();
+    }
+
+    /** The last status the node reported (null before the first). */
+    public ReadOnlyObjectProperty<NodeStatus> statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The supervisor's view of the process (null when attached). */
+    public ReadOnlyObjectProperty<NodeProcess> processStateProperty() {
+        return processState.getReadOnlyProperty();
+    }
+
+    public Status health() {
+        return health.get();
+    }
+
+    public String role() {
+        return role.get();
+    }
+
+    /** True when the node reports status and is not down. */
+    public boolean up() {
+        return switch (role.get()) {
+            case "LEADER", "FOLLOWER", "CANDIDATE", "LISTENER" -> true;
+            default -> false;
+        };
+    }
+
+    void show(String role, Status health, String why) {
+        this.role.set(role);
+        this.health.set(health);
+        this.why.set(why);
+        this.leader.set("LEADER".equals(role));
+    }
+
+    void report(NodeStatus s) {
+        status.set(s);
+        term.set(Long.toString(s.getTerm()));
+        indices.set("commit " + s.getCommitIndex() + " · applied " + s.getAppliedIndex());
+        process.set(String.format(
+                java.util.Locale.ROOT, "cpu %3.0f%% · %4.0f MB", 100 * s.getProcessCpu(), s.getRssBytes() / 1048576.0));
+        uptime.set(formatUptime(s.getUptimeMillis()));
+        if (!s.getRetrievalModel().isEmpty()) {
+            model.set(s.getRetrievalModel());
+        }
+        recent.set(List.copyOf(s.getRecentList()));
+    }
+
+    void process(NodeProcess p) {
+        processState.set(p);
+    }
+
+    static String formatUptime(long ms) {
+        long s = ms / 1000;
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        }
+        return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}
