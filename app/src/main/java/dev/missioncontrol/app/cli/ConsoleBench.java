@@ -78,8 +78,8 @@ final class ConsoleBench {
             Arrays.sort(pulses);
             double rss = ProcessStats.rssMb();
             double peak = ProcessStats.peakRssMb();
-            double p50 = Percentiles.ofSorted(pulses, 50);
-            double p99 = Percentiles.ofSorted(pulses, 99);
+            double p50 = Percentiles.ofSorted(pulses, 0.50);
+            double p99 = Percentiles.ofSorted(pulses, 0.99);
             double max = pulses.length == 0 ? 0 : pulses[pulses.length - 1];
             out.printf(
                     Locale.ROOT,
@@ -93,7 +93,7 @@ final class ConsoleBench {
                     "questions: %d decided, %d failed; submission → decision p50 %.0f ms%n",
                     latencies.size(),
                     failed,
-                    Percentiles.of(latencies, 50));
+                    Percentiles.of(latencies, 0.50));
             out.printf(Locale.ROOT, "console RSS: %.0f MB now, %.0f MB peak (target ≤ 500)%n", rss, peak);
             o.put("pulses", pulses.length);
             o.put("pulse_p50_ms", round(p50));
@@ -101,7 +101,7 @@ final class ConsoleBench {
             o.put("pulse_max_ms", round(max));
             o.put("questions_decided", latencies.size());
             o.put("questions_failed", failed);
-            o.put("decision_p50_ms", round(Percentiles.of(latencies, 50)));
+            o.put("decision_p50_ms", round(Percentiles.of(latencies, 0.50)));
             o.put("console_rss_mb", Math.round(rss));
             o.put("console_peak_rss_mb", Math.round(peak));
         }

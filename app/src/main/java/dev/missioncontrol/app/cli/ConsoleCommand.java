@@ -141,7 +141,13 @@ public final class ConsoleCommand implements Callable<Integer> {
                 d.await(victim + " to be shown down", 15_000, () -> !c.nodes()
                         .node(victim)
                         .up());
-                QueryRecord degraded = d.ask("How do I recover from a reaction wheel overspeed fault?", 60_000);
+                // Wait for a leader among the survivors, so the question is not slowed by an election.
+                d.await(
+                        "a leader without " + victim,
+                        20_000,
+                        () -> !c.nodes().leaderProperty().get().isEmpty()
+                                && !c.nodes().leaderProperty().get().equals(victim));
+                QueryRecord degraded = d.ask("What are the main bus voltage limits?", 60_000);
                 out.println(
                         "with " + victim + " killed: " + degraded.getDecision().getStatus());
                 d.fx(() -> {
@@ -150,6 +156,10 @@ public final class ConsoleCommand implements Callable<Integer> {
                 });
                 Thread.sleep(300);
                 d.screenshot(dir.resolve("console-degraded.png"));
+                QueryRecord split = d.ask("How do I recover from a reaction wheel overspeed fault?", 60_000);
+                out.println("with " + victim + " killed: " + split.getDecision().getStatus());
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-no-consensus.png"));
                 c.control().restart(victim);
                 d.await(victim + " to rejoin", 120_000, () -> c.nodes()
                         .node(victim)

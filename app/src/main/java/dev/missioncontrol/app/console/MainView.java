@@ -97,12 +97,13 @@ public final class MainView {
         });
         nodesView.setMinWidth(220);
         queryView = new QueryView(query, passages, ids);
+        RaftLogView raftLog = new RaftLogView(nodes);
         logsView = new NodeLogsView(console.logs(), ids);
         tabs.getTabs()
                 .addAll(
                         tab("query", "Query  ⌃1", queryView),
                         tab("matrix", "Matrix  ⌃2", new MatrixView(query, console.theme())),
-                        tab("raft", "Raft log  ⌃3", new RaftLogView(nodes)),
+                        tab("raft", "Raft log  ⌃3", raftLog),
                         tab("logs", "Node logs  ⌃4", logsView),
                         tab("charts", "Charts  ⌃5", new ChartsView(console.charts())),
                         tab(
@@ -110,6 +111,7 @@ public final class MainView {
                                 "History  ⌃6",
                                 new HistoryView(query, this::reopen, () -> export("json"), () -> export("csv"))));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getTabs().get(TABS.indexOf("raft")).selectedProperty().addListener((o, a, on) -> raftLog.active(on));
         tabs.setId("tabs");
 
         columns = new SplitPane(nodesView, tabs);

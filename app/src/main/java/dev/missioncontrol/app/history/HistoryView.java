@@ -63,7 +63,13 @@ public final class HistoryView extends VBox {
                         80,
                         r -> r.getDecision().getNodesCount() + " of "
                                 + r.getDecision().getClusterSize()));
-        table.getColumns().add(column("winner", 70, r -> r.getDecision().getWinner()));
+        table.getColumns()
+                .add(column(
+                        "winner",
+                        70,
+                        r -> "NO_CONSENSUS".equals(r.getDecision().getStatus())
+                                ? "none valid"
+                                : r.getDecision().getWinner()));
         TableColumn<QueryRecord, String> q =
                 column("question", 420, r -> r.getQuery().getText());
         table.getColumns().add(q);

@@ -30,6 +30,7 @@ final class NodeTile {
     private final Label process = Fx.label("", "figure");
     private final Label why = Fx.label("", "why");
     private Theme theme;
+    private String painted = "";
 
     NodeTile(NodeViewModel node, Theme theme, ContextMenu actions) {
         this.node = node;
@@ -65,6 +66,7 @@ final class NodeTile {
         node.processProperty().addListener((o, a, b) -> update());
         node.uptimeProperty().addListener((o, a, b) -> update());
         node.whyProperty().addListener((o, a, b) -> update());
+        node.leaderProperty().addListener((o, a, b) -> update());
         update();
     }
 
@@ -95,10 +97,15 @@ final class NodeTile {
         why.setText(node.whyProperty().get());
         why.setVisible(!why.getText().isEmpty());
         name.setText(node.leaderProperty().get() ? node.id() + " ★" : node.id());
-        tile.setBackgroundColor(color("-mc-raised"));
-        tile.setForegroundColor(color("-mc-fg"));
-        tile.setBorderColor(color(s.token()));
-        tile.setBorderWidth(node.leaderProperty().get() ? 3 : 2);
+        // A TilesFX tile repaints on every colour change: touch it only when status, leadership or theme change.
+        String look = s + "/" + node.leaderProperty().get() + "/" + theme;
+        if (!look.equals(painted)) {
+            painted = look;
+            tile.setBackgroundColor(color("-mc-raised"));
+            tile.setForegroundColor(color("-mc-fg"));
+            tile.setBorderColor(color(s.token()));
+            tile.setBorderWidth(node.leaderProperty().get() ? 3 : 2);
+        }
     }
 
     private Color color(String token) {

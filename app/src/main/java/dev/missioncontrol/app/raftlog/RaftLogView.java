@@ -26,6 +26,8 @@ public final class RaftLogView extends VBox {
     private final NodesViewModel model;
     private final Map<String, ListView<LogEntryView>> lists = new HashMap<>();
     private final Map<String, Label> heads = new HashMap<>();
+    private boolean active;
+    private boolean stale = true;
 
     public RaftLogView(NodesViewModel model) {
         super(8);
@@ -47,7 +49,13 @@ public final class RaftLogView extends VBox {
             columns.getChildren().add(col);
             lists.put(n.id(), list);
             heads.put(n.id(), head);
-            n.recentProperty().addListener((o, a, b) -> refresh());
+            n.recentProperty().addListener((o, a, b) -> {
+                if (active) {
+                    refresh();
+                } else {
+                    stale = true;
+                }
+            });
         }
         getChildren()
                 .addAll(
@@ -58,7 +66,16 @@ public final class RaftLogView extends VBox {
                         columns);
     }
 
+    /** Only the view on screen follows the logs; a hidden one catches up when shown. FX thread. */
+    public void active(boolean on) {
+        active = on;
+        if (on && stale) {
+            refresh();
+        }
+    }
+
     private void refresh() {
+        stale = false;
         Map<Long, String> seen = new HashMap<>();
         Map<Long, Boolean> differs = new HashMap<>();
         for (NodeViewModel n : model.nodes()) {

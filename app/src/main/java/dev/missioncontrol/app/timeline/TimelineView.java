@@ -43,6 +43,7 @@ public final class TimelineView extends VBox {
     private long end;
     private boolean follow = true;
     private boolean dirty = true;
+    private long drawnAt;
     private double dragX = Double.NaN;
 
     public TimelineView(TimelineModel model, ObjectProperty<Theme> theme, LongSupplier clock) {
@@ -105,12 +106,15 @@ public final class TimelineView extends VBox {
 
     /** Redraws if something changed or the view follows the present; call at the console's pulse. */
     public void pulse() {
-        if (follow) {
-            end = clock.getAsLong() + (long) (spanMillis * 0.03);
+        long now = clock.getAsLong();
+        // Following the present moves the axis by a pixel or so a second: twice a second is smooth enough.
+        if (follow && now - drawnAt >= 500) {
+            end = now + (long) (spanMillis * 0.03);
             dirty = true;
         }
         if (dirty) {
             draw();
+            drawnAt = now;
             dirty = false;
         }
     }
