@@ -27,10 +27,13 @@ final class AnswerCard extends VBox {
         HBox.setHgrow(this, Priority.ALWAYS);
         var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
         boolean agrees = d.getAgreeingList().contains(a.getNodeId());
-        boolean winner = a.getNodeId().equals(d.getWinner()) && !"NO_CONSENSUS".equals(d.getStatus());
-        getStyleClass().add(agrees ? "agrees" : "outlier");
-        Label badge = Fx.label(winner ? "● WINNER" : agrees ? "● AGREES" : "▲ OUTLIER", "badge");
-        Fx.status(badge, agrees ? Status.NORMAL : Status.SERIOUS);
+        boolean valid = !"NO_CONSENSUS".equals(d.getStatus());
+        boolean winner = valid && a.getNodeId().equals(d.getWinner());
+        // Without consensus no answer is presented as right: agreeing with the top-scored answer is only a caution.
+        getStyleClass().add(valid && agrees ? "agrees" : "outlier");
+        Label badge = Fx.label(
+                winner ? "● WINNER" : agrees ? (valid ? "● AGREES" : "◆ AGREES, NOT VALID") : "▲ OUTLIER", "badge");
+        Fx.status(badge, agrees ? (valid ? Status.NORMAL : Status.CAUTION) : Status.SERIOUS);
         int i = d.getNodesList().indexOf(a.getNodeId());
         String score = i >= 0 && i < d.getScoresCount()
                 ? String.format(Locale.ROOT, "mean similarity %.3f", d.getScores(i))
