@@ -4,13 +4,11 @@ import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.app.supervisor.NodeCommand;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
-import dev.missioncontrol.cluster.node.NodeMain;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,22 +43,8 @@ public final class ClusterCommand implements Runnable {
         @Mixin
         PipelineOptions pipeline;
 
-        @Option(names = "--nodes", defaultValue = "3", description = "Cluster size: 3, 4, 5 or 7 (default 3).")
-        int nodes;
-
-        @Option(
-                names = "--models",
-                split = ",",
-                paramLabel = "ID",
-                description = "Retrieval models, cycled over the nodes (default: all-minilm-l6-v2,"
-                        + " bge-small-en-v1.5, e5-small-v2 for N-version diversity).")
-        List<String> models;
-
-        @Option(
-                names = "--deadline-ms",
-                defaultValue = "10000",
-                description = "How long the leader waits for answers (default 10000).")
-        long deadline;
+        @Mixin
+        LocalClusterOptions cluster;
 
         @Option(
                 names = "--wait-s",
@@ -84,11 +68,13 @@ public final class ClusterCommand implements Runnable {
                                 + "; stop it first with ./mission-control cluster down");
                 return 1;
             }
+            int nodes = this.cluster.nodes;
             if (!List.of(3, 4, 5, 7).contains(nodes)) {
                 out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", nodes);
             }
-            ClusterSpec base = ClusterSpec.loopback(nodes, models == null ? ClusterSpec.DIVERSE_MODELS : models);
-            ClusterSpec cluster = new ClusterSpec(base.group(), base.tau(), deadline, base.nodes());
+            ClusterSpec cluster = ClusterSpec.loopback(
+                            nodes, this.cluster.models == null ? ClusterSpec.DIVERSE_MODELS : this.cluster.models)
+                    .withDeadlineMillis(this.cluster.deadline);
             // A fresh group each time: old node data would belong to another group.
             files.deleteRaftDirs(cluster);
             cluster.write(files.clusterFile());
@@ -203,16 +189,7 @@ public final class ClusterCommand implements Runnable {
 
     /** Stops every recorded node: a polite stop, then SIGKILL after 10 s. Returns how many were running. */
     static int stopAll(ClusterFiles files) {
-        List<ProcessHandle> running = new ArrayList<>();
-        for (long pid : files.pids().values()) {
-            ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info()
-                            .commandLine()
-                            .map(c -> c.contains(NodeMain.class.getName()))
-                            .orElse(true))
-                    .ifPresent(running::add);
-        }
+        List<ProcessHandle> running = files.liveNodes(true);
         running.forEach(ProcessHandle::destroy);
         for (ProcessHandle h : running) {
             try {

@@ -41,10 +41,7 @@ final class ConsoleBench {
         Console.Prepared prepared = Console.prepare(options);
         try (ConsoleDriver d = ConsoleDriver.open(prepared, 1440, 900)) {
             Console c = d.console();
-            d.await("the cluster to be ready", 300_000, () -> c.nodes()
-                    .readyProperty()
-                    .get());
-            double warm = d.fx(() -> (c.nodes().readyAtProperty().get() - c.startedAt()) / 1000.0);
+            double warm = d.awaitReady(300_000);
             out.printf(Locale.ROOT, "console start → cluster ready (warm data): %.2f s%n", warm);
             o.put("start_to_ready_s", round(warm));
 
@@ -112,11 +109,7 @@ final class ConsoleBench {
     private static double startToReady(ConsoleOptions options, PrintWriter out, String what) throws Exception {
         Console.Prepared prepared = Console.prepare(options);
         try (ConsoleDriver d = ConsoleDriver.open(prepared, 1440, 900)) {
-            Console c = d.console();
-            d.await("the cluster to be ready", 300_000, () -> c.nodes()
-                    .readyProperty()
-                    .get());
-            double s = d.fx(() -> (c.nodes().readyAtProperty().get() - c.startedAt()) / 1000.0);
+            double s = d.awaitReady(300_000);
             out.printf(Locale.ROOT, "console start → cluster ready (%s): %.2f s%n", what, s);
             out.flush();
             return s;

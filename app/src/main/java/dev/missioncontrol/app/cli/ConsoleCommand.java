@@ -14,6 +14,7 @@ import javafx.application.Platform;
 import javafx.stage.Stage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code console} (also the launcher with no arguments): the operator console over a local or attached cluster. */
@@ -31,22 +32,8 @@ public final class ConsoleCommand implements Callable<Integer> {
             description = "Where node data, models and console settings live (default: ${DEFAULT-VALUE}).")
     Path dataDir = PipelineOptions.defaultDataDir();
 
-    @Option(names = "--nodes", defaultValue = "3", description = "Local cluster size: 3, 4, 5 or 7 (default 3).")
-    int nodes;
-
-    @Option(
-            names = "--models",
-            split = ",",
-            paramLabel = "ID",
-            description = "Retrieval models cycled over the nodes (default: all-minilm-l6-v2, bge-small-en-v1.5,"
-                    + " e5-small-v2).")
-    List<String> models;
-
-    @Option(
-            names = "--deadline-ms",
-            defaultValue = "10000",
-            description = "How long the leader waits for answers (default 10000).")
-    long deadline;
+    @Mixin
+    LocalClusterOptions cluster;
 
     @Option(names = "--attach", paramLabel = "FILE", description = "Attach to the cluster in this cluster file.")
     Path attach;
@@ -64,7 +51,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleOptions options = new ConsoleOptions(dataDir, nodes, models, deadline, attach);
+        ConsoleOptions options = new ConsoleOptions(dataDir, cluster.nodes, cluster.models, cluster.deadline, attach);
         Console.Prepared prepared;
         try {
             prepared = Console.prepare(options);
@@ -115,24 +102,15 @@ public final class ConsoleCommand implements Callable<Integer> {
         static int take(Console.Prepared prepared, Path dir, PrintWriter out) throws Exception {
             try (ConsoleDriver d = ConsoleDriver.open(prepared, 1440, 900)) {
                 Console c = d.console();
-                d.await("the cluster to be ready", 300_000, () -> c.nodes()
-                        .readyProperty()
-                        .get());
+                d.awaitReady(300_000);
                 out.println("cluster ready; asking …");
                 out.flush();
                 QueryRecord first = d.ask("What is the nominal main bus voltage?", 60_000);
                 out.println("decided " + first.getDecision().getStatus());
-                d.fx(() -> {
-                    c.view().select("query");
-                    return null;
-                });
+                d.select("query");
                 d.screenshot(dir.resolve("console-query.png"));
                 for (String tab : List.of("matrix", "raft", "logs")) {
-                    d.fx(() -> {
-                        c.view().select(tab);
-                        return null;
-                    });
-                    Thread.sleep(300);
+                    d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));
                 }
                 String victim =
@@ -150,11 +128,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 QueryRecord degraded = d.ask("What are the main bus voltage limits?", 60_000);
                 out.println(
                         "with " + victim + " killed: " + degraded.getDecision().getStatus());
-                d.fx(() -> {
-                    c.view().select("query");
-                    return null;
-                });
-                Thread.sleep(300);
+                d.select("query");
                 d.screenshot(dir.resolve("console-degraded.png"));
                 QueryRecord split = d.ask("How do I recover from a reaction wheel overspeed fault?", 60_000);
                 out.println("with " + victim + " killed: " + split.getDecision().getStatus());
@@ -166,15 +140,11 @@ public final class ConsoleCommand implements Callable<Integer> {
                         .up());
                 d.ask("What is the battery depth-of-discharge limit?", 60_000);
                 for (String tab : List.of("charts", "history")) {
-                    d.fx(() -> {
-                        c.view().select(tab);
-                        return null;
-                    });
-                    Thread.sleep(300);
+                    d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));
                 }
+                d.select("query");
                 d.fx(() -> {
-                    c.view().select("query");
                     c.theme().set(c.theme().get().next());
                     return null;
                 });

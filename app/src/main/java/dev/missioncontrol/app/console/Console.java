@@ -11,7 +11,6 @@ import dev.missioncontrol.app.supervisor.NodeProcess;
 import dev.missioncontrol.app.supervisor.Supervisor;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
-import dev.missioncontrol.cluster.node.NodeMain;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
 import dev.missioncontrol.styles.Theme;
@@ -85,8 +84,8 @@ public final class Console implements AutoCloseable {
         }
         ClusterFiles files = ClusterFiles.console(options.dataDir());
         stopLeftovers(files);
-        ClusterSpec base = ClusterSpec.loopback(options.nodes(), options.models());
-        ClusterSpec spec = new ClusterSpec(base.group(), base.tau(), options.deadlineMillis(), base.nodes());
+        ClusterSpec spec =
+                ClusterSpec.loopback(options.nodes(), options.models()).withDeadlineMillis(options.deadlineMillis());
         // A fresh group each start: the Raft data of an earlier console would belong to another group.
         files.deleteRaftDirs(spec);
         Files.createDirectories(files.dir);
@@ -96,17 +95,9 @@ public final class Console implements AutoCloseable {
 
     /** Nodes of an earlier console that is gone (they normally exit with it; a SIGKILLed console's may linger). */
     private static void stopLeftovers(ClusterFiles files) {
-        for (long pid : files.pids().values()) {
-            ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info()
-                            .commandLine()
-                            .map(c -> c.contains(NodeMain.class.getName()))
-                            .orElse(false))
-                    .ifPresent(h -> {
-                        LOG.info("stopping node process {} left by an earlier console", h.pid());
-                        h.destroy();
-                    });
+        for (ProcessHandle h : files.liveNodes(false)) {
+            LOG.info("stopping node process {} left by an earlier console", h.pid());
+            h.destroy();
         }
     }
 

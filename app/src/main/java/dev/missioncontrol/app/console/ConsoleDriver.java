@@ -96,6 +96,23 @@ public final class ConsoleDriver implements AutoCloseable {
         }
     }
 
+    /** Selects a view by its tab id (see {@link MainView#TABS}) and lets it lay out. */
+    public void select(String tab) throws Exception {
+        fx(() -> {
+            console.view().select(tab);
+            return null;
+        });
+        Thread.sleep(300);
+    }
+
+    /** Waits until the cluster is ready and returns the seconds from the console's start to that moment. */
+    public double awaitReady(long timeoutMillis) throws Exception {
+        await("the cluster to be ready", timeoutMillis, () -> console.nodes()
+                .readyProperty()
+                .get());
+        return fx(() -> (console.nodes().readyAtProperty().get() - console.startedAt()) / 1000.0);
+    }
+
     /** Types the question into the model behind the field, submits it, waits for the decision and returns it. */
     public QueryRecord ask(String question, long timeoutMillis) throws Exception {
         QueryRecord before = fx(() -> console.query().shownProperty().get());
@@ -134,11 +151,17 @@ public final class ConsoleDriver implements AutoCloseable {
 
     /** Closes the window and the console (stopping its nodes). */
     @Override
-    public void close() throws Exception {
-        fx(() -> {
-            stage.hide();
-            return null;
-        });
+    public void close() {
+        try {
+            fx(() -> {
+                stage.hide();
+                return null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The toolkit is gone already: there is no window left to hide.
+        }
         console.close();
     }
 }

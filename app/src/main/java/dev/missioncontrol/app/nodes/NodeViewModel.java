@@ -128,7 +128,9 @@ public final class NodeViewModel {
         if (!s.getRetrievalModel().isEmpty()) {
             model.set(s.getRetrievalModel());
         }
-        recent.set(List.copyOf(s.getRecentList()));
+        if (!s.getRecentList().equals(recent.get())) {
+            recent.set(List.copyOf(s.getRecentList()));
+        }
     }
 
     void process(NodeProcess p) {

@@ -47,6 +47,7 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
     private record Reported(NodeStatus status, long at) {}
 
     private final Map<String, Reported> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Reported> applied = new java.util.HashMap<>();
     private final Map<String, String> lost = new ConcurrentHashMap<>();
     private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
     private final List<Consumer<List<LogEntryView>>> entryListeners = new ArrayList<>();
@@ -131,7 +132,8 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
             if (p != null) {
                 vm.process(p);
             }
-            if (r != null) {
+            // Each stream pushes 4 times a second and the pulse runs 10: apply a status once, not on every pulse.
+            if (r != null && applied.put(vm.id(), r) != r) {
                 vm.report(r.status());
                 entries.addAll(r.status().getRecentList());
             }

@@ -1,11 +1,14 @@
 package dev.missioncontrol.app.supervisor;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.node.NodeMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,5 +107,23 @@ public final class ClusterFiles {
                 }
             }
         }
+    }
+
+    /**
+     * The recorded node processes still running. A process whose command line the OS does not show counts as a node
+     * only when {@code unknownIsNode}: {@code cluster down} stops it, a console start leaves it alone.
+     */
+    public List<ProcessHandle> liveNodes(boolean unknownIsNode) {
+        List<ProcessHandle> out = new ArrayList<>();
+        for (long pid : pids().values()) {
+            ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info()
+                            .commandLine()
+                            .map(c -> c.contains(NodeMain.class.getName()))
+                            .orElse(unknownIsNode))
+                    .ifPresent(out::add);
+        }
+        return out;
     }
 }

@@ -59,6 +59,11 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
                         + nodes.stream().map(NodeSpec::id).toList()));
     }
 
+    /** The same cluster with another answer deadline. */
+    public ClusterSpec withDeadlineMillis(long millis) {
+        return new ClusterSpec(group, tau, millis, nodes);
+    }
+
     public int size() {
         return nodes.size();
     }
