@@ -144,18 +144,21 @@ final class LocalCluster implements AutoCloseable {
     /** Polls until the condition holds, or fails with the node logs' tails. */
     void await(String what, Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
         while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
             try {
-                Thread.onSpinWait();
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+                if (condition.getAsBoolean()) {
+                    return;
+                }
             } catch (RuntimeException e) {
-                // keep polling
+                last = e; // a node not reachable yet is a condition not met yet: keep polling
             }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
         }
-        throw new AssertionError("Timed out after " + timeout + " waiting for " + what + "\n" + logs());
+        throw new AssertionError(
+                "Timed out after " + timeout + " waiting for " + what + (last == null ? "" : "; last error: " + last)
+                        + "\n" + logs(),
+                last);
     }
 
     String logs() {
