@@ -38,6 +38,7 @@ public final class NodeCommand {
                         && !a.startsWith("-Xms")
                         && !a.startsWith("-agentlib")
                         && !a.startsWith("-javaagent")
+                        && !a.startsWith("-XX:StartFlightRecording")
                         && !a.startsWith("-Dglass")
                         && !a.startsWith("-Dprism")
                         && !a.startsWith("-Dtestfx")
@@ -59,6 +60,23 @@ public final class NodeCommand {
                 models.toAbsolutePath().toString()));
         if (parentPid != null) {
             cmd.addAll(List.of("--parent-pid", Long.toString(parentPid)));
+        }
+        return cmd;
+    }
+
+    /**
+     * The node command run at a lower scheduling priority ({@code nice -n 10}) where the system has {@code nice}: the
+     * nodes are batch workers that saturate the cores while they answer, and the console that supervises them is
+     * interactive, so it must keep its frame rate and its GC pauses short whatever the nodes are doing. The nodes still
+     * get all the CPU the console leaves.
+     */
+    public static List<String> atLowerPriority(List<String> cmd) {
+        for (String nice : List.of("/usr/bin/nice", "/bin/nice")) {
+            if (Files.isExecutable(Path.of(nice))) {
+                List<String> out = new ArrayList<>(List.of(nice, "-n", "10"));
+                out.addAll(cmd);
+                return out;
+            }
         }
         return cmd;
     }

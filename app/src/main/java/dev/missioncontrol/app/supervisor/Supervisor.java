@@ -83,8 +83,8 @@ public final class Supervisor implements NodeControl {
             return;
         }
         Files.createDirectories(files.log(id).getParent());
-        Process p = new ProcessBuilder(NodeCommand.build(
-                        files, id, models, ProcessHandle.current().pid()))
+        Process p = new ProcessBuilder(NodeCommand.atLowerPriority(NodeCommand.build(
+                        files, id, models, ProcessHandle.current().pid())))
                 .redirectErrorStream(true)
                 .start();
         slot.process = p;
