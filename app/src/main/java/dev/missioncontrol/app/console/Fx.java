@@ -1,9 +1,11 @@
 package dev.missioncontrol.app.console;
 
 import dev.missioncontrol.styles.Status;
+import javafx.event.EventHandler;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseEvent;
 import javafx.util.Duration;
 
 /** Small helpers the views share: labels with style classes, status classes, teaching tooltips. */
@@ -24,14 +26,25 @@ public final class Fx {
         }
     }
 
-    /** A tooltip that explains a term to a trainee; shows quickly and stays long enough to read. */
+    /**
+     * A tooltip that explains a term to a trainee; shows quickly and stays long enough to read. It is made when the
+     * pointer first enters the node: a tooltip is a popup window with its own scene, and answer cards and matrix cells
+     * are rebuilt for every decision, so making them all up front would cost the FX thread on every decision.
+     */
     public static <T extends Node> T explain(T node, String text) {
-        Tooltip t = new Tooltip(text);
-        t.setWrapText(true);
-        t.setMaxWidth(420);
-        t.setShowDelay(Duration.millis(350));
-        t.setShowDuration(Duration.seconds(30));
-        Tooltip.install(node, t);
+        EventHandler<MouseEvent> install = new EventHandler<>() {
+            @Override
+            public void handle(MouseEvent e) {
+                node.removeEventHandler(MouseEvent.MOUSE_ENTERED, this);
+                Tooltip t = new Tooltip(text);
+                t.setWrapText(true);
+                t.setMaxWidth(420);
+                t.setShowDelay(Duration.millis(350));
+                t.setShowDuration(Duration.seconds(30));
+                Tooltip.install(node, t);
+            }
+        };
+        node.addEventHandler(MouseEvent.MOUSE_ENTERED, install);
         return node;
     }
 

@@ -157,9 +157,15 @@ public final class MainView {
                 + " — group " + p.spec().group().toString().substring(0, 8);
     }
 
+    /**
+     * A tab whose view is in the scene only while the tab is selected: a hidden view's updates then cost no CSS or
+     * layout on the FX thread (a chart or matrix re-laid out behind another tab on every decision would), and it is
+     * styled and laid out once when shown.
+     */
     private static Tab tab(String id, String text, javafx.scene.Node content) {
-        Tab t = new Tab(text, content);
+        Tab t = new Tab(text);
         t.setId("tab-" + id);
+        t.selectedProperty().addListener((o, was, on) -> t.setContent(on ? content : null));
         return t;
     }
 

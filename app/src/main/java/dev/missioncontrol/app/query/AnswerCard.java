@@ -1,15 +1,17 @@
 package dev.missioncontrol.app.query;
 
 import dev.missioncontrol.app.console.Fx;
+import dev.missioncontrol.app.console.Prose;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.models.generate.Citation;
 import dev.missioncontrol.styles.Status;
+import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -17,82 +19,132 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PopOver;
 
-/** One node's answer: badge (winner / agrees / outlier), text, citations (click for the passage), confidence, latency. */
+/**
+ * One node's answer: badge (winner / agrees / outlier), text, citations (click for the passage), confidence, latency.
+ *
+ * <p>A node keeps its card for the console's life and each decision only changes what it says: new controls for every
+ * decision would be styled and laid out from scratch on the FX thread, which shows as a dropped frame each time.
+ */
 final class AnswerCard extends VBox {
-    AnswerCard(Answer a, Decision d, Passages passages) {
-        setId("card-" + a.getNodeId());
+    private static final String[] STATES = {"agrees", "outlier", "missing"};
+
+    private final Passages passages;
+    private final Label model = Fx.label("", "muted");
+    private final Label badge = Fx.label("", "badge");
+    private final Tooltip why = new Tooltip();
+    private final Prose text = new Prose("answer-text");
+    private final FlowPane cites = new FlowPane(6, 2);
+    private final Label figures = Fx.label("", "muted", "mono");
+
+    AnswerCard(String nodeId, Passages passages) {
+        this.passages = passages;
+        setId("card-" + nodeId);
         getStyleClass().add("card");
         setPrefWidth(300);
-        setMinWidth(240);
+        setMinWidth(200);
         HBox.setHgrow(this, Priority.ALWAYS);
-        var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
-        boolean agrees = d.getAgreeingList().contains(a.getNodeId());
-        boolean valid = !"NO_CONSENSUS".equals(d.getStatus());
-        boolean winner = valid && a.getNodeId().equals(d.getWinner());
-        // Without consensus no answer is presented as right: agreeing with the top-scored answer is only a caution.
-        getStyleClass().add(valid && agrees ? "agrees" : "outlier");
-        Label badge = Fx.label(
-                winner ? "● WINNER" : agrees ? (valid ? "● AGREES" : "◆ AGREES, NOT VALID") : "▲ OUTLIER", "badge");
-        Fx.status(badge, agrees ? (valid ? Status.NORMAL : Status.CAUTION) : Status.SERIOUS);
-        int i = d.getNodesList().indexOf(a.getNodeId());
-        String score = i >= 0 && i < d.getScoresCount()
-                ? String.format(Locale.ROOT, "mean similarity %.3f", d.getScores(i))
-                : "";
-        Fx.explain(
-                badge,
-                agrees
-                        ? "Within τ = " + d.getTau() + " of the winner: counts towards q = " + d.getQuorum() + "."
-                        : "Below τ = " + d.getTau() + " against the winner: says something different; not counted.");
+        why.setWrapText(true);
+        why.setMaxWidth(420);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(
-                8, Fx.label(a.getNodeId(), "title", "mono"), Fx.label(a.getRetrievalModel(), "muted"), spacer, badge);
+        HBox head = new HBox(8, Fx.label(nodeId, "title", "mono"), model, spacer, badge);
         head.setAlignment(Pos.CENTER_LEFT);
-        Label text = Fx.label(parsed.answer(), "answer-text");
-        text.setWrapText(true);
-        text.setMinHeight(Region.USE_PREF_SIZE);
-        FlowPane cites = new FlowPane(6, 2);
-        for (Citation c : parsed.citations()) {
-            cites.getChildren().add(citation(c, passages));
-        }
-        Label figures = Fx.label(
-                String.format(
-                        Locale.ROOT,
-                        "confidence %.2f · %s · %.0f ms%s",
-                        parsed.confidence(),
-                        parsed.action(),
-                        a.getLatencyMillis(),
-                        score.isEmpty() ? "" : " · " + score),
-                "muted",
-                "mono");
         figures.setWrapText(true);
         figures.setMinHeight(Region.USE_PREF_SIZE);
         getChildren().addAll(head, text, cites, figures);
     }
 
-    static Node citation(Citation c, Passages passages) {
-        Hyperlink link = new Hyperlink("[" + c.chunk() + "]");
-        link.getStyleClass().add("mono");
-        link.setOnAction(e -> {
-            VBox box = new VBox(6);
-            box.getStyleClass().add("passage");
-            box.setMaxWidth(460);
-            box.setPrefWidth(460);
-            Label where = Fx.label(c.doc() + " — " + c.section(), "title");
-            where.setWrapText(true);
-            Label body = new Label(passages.find(c.chunk())
-                    .map(ch -> ch.text())
-                    .orElse("This passage comes from a document added at run time; open " + c.doc() + " to read it."));
-            body.setWrapText(true);
-            body.setMaxWidth(440);
-            box.getChildren().addAll(where, body);
-            PopOver pop = new PopOver(box);
-            pop.setTitle(c.chunk());
-            pop.setHeaderAlwaysVisible(true);
-            pop.setDetachable(false);
-            pop.show(link);
-        });
-        Fx.explain(link, c.doc() + " — " + c.section() + " (click to read the passage)");
-        return link;
+    /** Shows the node's answer to decision {@code d}. */
+    void show(Answer a, Decision d) {
+        var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
+        boolean agrees = d.getAgreeingList().contains(a.getNodeId());
+        boolean valid = !"NO_CONSENSUS".equals(d.getStatus());
+        boolean winner = valid && a.getNodeId().equals(d.getWinner());
+        // Without consensus no answer is presented as right: agreeing with the top-scored answer is only a caution.
+        state(valid && agrees ? "agrees" : "outlier");
+        model.setText(a.getRetrievalModel());
+        badge.setText(winner ? "● WINNER" : agrees ? (valid ? "● AGREES" : "◆ AGREES, NOT VALID") : "▲ OUTLIER");
+        badge.setVisible(true);
+        Fx.status(badge, agrees ? (valid ? Status.NORMAL : Status.CAUTION) : Status.SERIOUS);
+        why.setText(
+                agrees
+                        ? "Within τ = " + d.getTau() + " of the winner: counts towards q = " + d.getQuorum() + "."
+                        : "Below τ = " + d.getTau() + " against the winner: says something different; not counted.");
+        Tooltip.install(badge, why);
+        text.setText(parsed.answer());
+        citations(cites, parsed.citations(), passages);
+        int i = d.getNodesList().indexOf(a.getNodeId());
+        String score = i >= 0 && i < d.getScoresCount()
+                ? String.format(Locale.ROOT, " · mean similarity %.3f", d.getScores(i))
+                : "";
+        figures.setText(String.format(
+                Locale.ROOT,
+                "confidence %.2f · %s · %.0f ms%s",
+                parsed.confidence(),
+                parsed.action(),
+                a.getLatencyMillis(),
+                score));
+    }
+
+    /** Shows that the node gave no answer to this decision. */
+    void showMissing() {
+        state("missing");
+        model.setText("");
+        badge.setVisible(false);
+        Tooltip.uninstall(badge, why);
+        text.setText("○ no answer: not counted");
+        cites.getChildren().clear();
+        figures.setText("");
+    }
+
+    private void state(String s) {
+        getStyleClass().removeAll(STATES);
+        getStyleClass().add(s);
+    }
+
+    /** Fills {@code pane} with one link per citation, reusing the links it already has. */
+    static void citations(FlowPane pane, List<Citation> citations, Passages passages) {
+        var links = pane.getChildren();
+        while (links.size() > citations.size()) {
+            links.remove(links.size() - 1);
+        }
+        for (int i = 0; i < citations.size(); i++) {
+            Hyperlink link;
+            if (i < links.size()) {
+                link = (Hyperlink) links.get(i);
+            } else {
+                link = new Hyperlink();
+                link.getStyleClass().add("mono");
+                Tooltip tip = new Tooltip();
+                tip.setWrapText(true);
+                tip.setMaxWidth(420);
+                link.setTooltip(tip);
+                links.add(link);
+            }
+            Citation c = citations.get(i);
+            link.setText("[" + c.chunk() + "]");
+            link.getTooltip().setText(c.doc() + " — " + c.section() + " (click to read the passage)");
+            link.setOnAction(e -> passage(link, c, passages));
+        }
+    }
+
+    private static void passage(Hyperlink link, Citation c, Passages passages) {
+        VBox box = new VBox(6);
+        box.getStyleClass().add("passage");
+        box.setMaxWidth(460);
+        box.setPrefWidth(460);
+        Label where = Fx.label(c.doc() + " — " + c.section(), "title");
+        where.setWrapText(true);
+        Label body = new Label(passages.find(c.chunk())
+                .map(ch -> ch.text())
+                .orElse("This passage comes from a document added at run time; open " + c.doc() + " to read it."));
+        body.setWrapText(true);
+        body.setMaxWidth(440);
+        box.getChildren().addAll(where, body);
+        PopOver pop = new PopOver(box);
+        pop.setTitle(c.chunk());
+        pop.setHeaderAlwaysVisible(true);
+        pop.setDetachable(false);
+        pop.show(link);
     }
 }

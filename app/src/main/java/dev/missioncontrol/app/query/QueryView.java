@@ -2,16 +2,18 @@ package dev.missioncontrol.app.query;
 
 import dev.missioncontrol.app.console.Fx;
 import dev.missioncontrol.app.console.Fx.Terms;
+import dev.missioncontrol.app.console.Prose;
 import dev.missioncontrol.app.history.DecisionFormat;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.QueryRecord;
-import dev.missioncontrol.models.generate.Citation;
 import dev.missioncontrol.styles.Status;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javafx.collections.ListChangeListener;
+import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -23,7 +25,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -32,6 +33,8 @@ import javafx.scene.layout.VBox;
  * node.
  */
 public final class QueryView extends VBox {
+    private static final PseudoClass DONE = PseudoClass.getPseudoClass("done");
+    private static final PseudoClass INVALID = PseudoClass.getPseudoClass("invalid");
     private final QueryViewModel model;
     private final Passages passages;
     private final List<String> nodeIds;
@@ -42,7 +45,14 @@ public final class QueryView extends VBox {
     private final Label bannerStatus = Fx.label("", "banner-status");
     private final Label bannerDetail = Fx.label("", "banner-detail");
     private final VBox winner = new VBox(6);
+    private final Label askedText = Fx.label("", "muted");
+    private final Prose winnerText = new Prose("answer-text");
+    private final FlowPane winnerCites = new FlowPane(6, 2);
+    private final Label winnerFigures = Fx.label("", "muted", "mono");
     private final HBox cards = new HBox(10);
+    private final Map<String, AnswerCard> nodeCards = new LinkedHashMap<>();
+    private final Label noQuery = Fx.label("No query yet. Try an example, or ask your own.", "muted");
+    private final Map<String, Label> steps = new LinkedHashMap<>();
 
     public QueryView(QueryViewModel model, Passages passages, List<String> nodeIds) {
         super(10);
@@ -103,7 +113,22 @@ public final class QueryView extends VBox {
         Fx.explain(banner, Terms.VOTE + "\n\n" + Terms.QUORUM);
         winner.setId("winner");
         winner.getStyleClass().add("winner");
+        askedText.setWrapText(true);
+        winnerText.setId("winner-text");
+        winner.getChildren().addAll(askedText, winnerText, winnerCites, winnerFigures);
         cards.setId("answer-cards");
+        for (String n : nodeIds) {
+            nodeCards.put(n, new AnswerCard(n, passages));
+        }
+        steps.put("query", Fx.label("", "mono", "muted"));
+        steps.put("committed", Fx.label("", "step", "mono"));
+        for (String n : nodeIds) {
+            steps.put(n, Fx.label("", "step", "mono"));
+        }
+        steps.put("decided", Fx.label("", "step", "mono"));
+        Label failed = Fx.label("✗ failed", "status-text");
+        Fx.status(failed, Status.CRITICAL);
+        steps.put("failed", failed);
 
         VBox content = new VBox(10, banner, winner, Fx.label("ANSWERS, ONE PER NODE", "section-title"), cards);
         ScrollPane scroll = new ScrollPane(content);
@@ -124,42 +149,41 @@ public final class QueryView extends VBox {
     }
 
     private void showProgress(QueryProgress p) {
-        progress.getChildren().clear();
         if (p == null) {
-            progress.getChildren().add(Fx.label("No query yet. Try an example, or ask your own.", "muted"));
+            progress.getChildren().setAll(noQuery);
             return;
         }
-        progress.getChildren().add(Fx.label("query " + p.queryId(), "mono", "muted"));
-        progress.getChildren().add(step("committed", p.committedAfter()));
+        if (progress.getChildren().get(0) == noQuery) {
+            progress.getChildren().setAll(steps.values());
+        }
+        step("query", "query " + p.queryId(), -2);
+        step("committed", "committed", p.committedAfter());
         for (String n : nodeIds) {
             Long at = p.answeredAfter().get(n);
-            progress.getChildren().add(step(n + " answered", at == null ? -1 : at));
+            step(n, n + " answered", at == null ? -1 : at);
         }
-        progress.getChildren().add(step("decided", p.decidedAfter()));
-        if (p.failure() != null) {
-            Label f = Fx.label("✗ failed", "status-text");
-            Fx.status(f, Status.CRITICAL);
-            progress.getChildren().add(f);
-        }
+        step("decided", "decided", p.decidedAfter());
+        Label failed = steps.get("failed");
+        failed.setVisible(p.failure() != null);
+        failed.setManaged(p.failure() != null);
     }
 
-    private static Label step(String what, long after) {
-        Label l = Fx.label((after >= 0 ? "✓ " : "◌ ") + what + (after >= 0 ? " " + after + " ms" : ""), "step", "mono");
-        if (after >= 0) {
-            l.getStyleClass().add("done");
-        }
-        return l;
+    /** Updates one step label: {@code after} ≥ 0 is done that many ms after submission, -1 pending, -2 plain text. */
+    private void step(String key, String what, long after) {
+        Label l = steps.get(key);
+        l.setText(after == -2 ? what : (after >= 0 ? "✓ " : "◌ ") + what + (after >= 0 ? " " + after + " ms" : ""));
+        l.pseudoClassStateChanged(DONE, after >= 0);
     }
 
     private void show(QueryRecord r) {
-        winner.getChildren().clear();
-        cards.getChildren().clear();
-        winner.getStyleClass().remove("invalid");
+        winner.pseudoClassStateChanged(INVALID, false);
         if (r == null || !r.hasDecision()) {
             Fx.status(banner, Status.OFF);
             bannerStatus.setText("○ NO DECISION YET");
             bannerDetail.setText("The status of each decision appears here, above its answer.");
-            winner.getChildren().add(Fx.label("Ask a question to see the cluster's answer.", "muted"));
+            askedText.setText("Ask a question to see the cluster's answer.");
+            only(askedText);
+            cards.getChildren().clear();
             return;
         }
         Decision d = r.getDecision();
@@ -176,59 +200,52 @@ public final class QueryView extends VBox {
                 .append(x.getDetail()));
         bannerDetail.setText(detail.toString());
 
-        Label q = Fx.label(
-                "“" + r.getQuery().getText() + "”  ·  query " + r.getQuery().getId(), "muted");
-        q.setWrapText(true);
-        winner.getChildren().add(q);
+        askedText.setText(
+                "“" + r.getQuery().getText() + "”  ·  query " + r.getQuery().getId());
         Answer win = r.getAnswersList().stream()
                 .filter(a -> a.getNodeId().equals(d.getWinner()))
                 .findFirst()
                 .orElse(null);
         if ("NO_CONSENSUS".equals(d.getStatus()) || win == null) {
-            winner.getStyleClass().add("invalid");
-            Label none = Fx.label(
-                    "No answer is valid: " + DecisionFormat.detail(d).replace("; no answer is valid", "")
-                            + ". The nodes said different things; compare them below and do not act on any one.",
-                    "answer-text");
-            none.setWrapText(true);
-            winner.getChildren().add(none);
+            winner.pseudoClassStateChanged(INVALID, true);
+            winnerText.setText("No answer is valid: "
+                    + DecisionFormat.detail(d).replace("; no answer is valid", "")
+                    + ". The nodes said different things; compare them below and do not act on any one.");
+            only(askedText, winnerText);
         } else {
             var parsed = dev.missioncontrol.models.generate.Answer.fromJson(win.getJson());
-            Label text = Fx.label(parsed.answer(), "answer-text");
-            text.setId("winner-text");
-            text.setWrapText(true);
-            text.setMinHeight(Region.USE_PREF_SIZE);
-            FlowPane cites = new FlowPane(6, 2);
-            for (Citation c : parsed.citations()) {
-                cites.getChildren().add(AnswerCard.citation(c, passages));
-            }
-            winner.getChildren()
-                    .addAll(
-                            text,
-                            cites,
-                            Fx.label(
-                                    String.format(
-                                            Locale.ROOT,
-                                            "winner %s · confidence %.2f · action %s",
-                                            d.getWinner(),
-                                            parsed.confidence(),
-                                            parsed.action()),
-                                    "muted",
-                                    "mono"));
+            winnerText.setText(parsed.answer());
+            AnswerCard.citations(winnerCites, parsed.citations(), passages);
+            winnerFigures.setText(String.format(
+                    Locale.ROOT,
+                    "winner %s · confidence %.2f · action %s",
+                    d.getWinner(),
+                    parsed.confidence(),
+                    parsed.action()));
+            only(askedText, winnerText, winnerCites, winnerFigures);
         }
         Map<String, Answer> byNode = new java.util.LinkedHashMap<>();
         r.getAnswersList().forEach(a -> byNode.put(a.getNodeId(), a));
         for (String n : nodeIds) {
             Answer a = byNode.get(n);
-            cards.getChildren().add(a != null ? new AnswerCard(a, d, passages) : missing(n));
+            AnswerCard card = nodeCards.get(n);
+            if (a != null) {
+                card.show(a, d);
+            } else {
+                card.showMissing();
+            }
+        }
+        if (cards.getChildren().isEmpty()) {
+            cards.getChildren().setAll(nodeCards.values());
         }
     }
 
-    private static VBox missing(String node) {
-        VBox card = new VBox(4, Fx.label(node, "title", "mono"), Fx.label("○ no answer: not counted", "muted"));
-        card.setId("card-" + node);
-        card.getStyleClass().addAll("card", "missing");
-        card.setPrefWidth(200);
-        return card;
+    /** Shows only these parts of the winner panel (the others stay, unmanaged, for the next decision). */
+    private void only(javafx.scene.Node... shown) {
+        List<javafx.scene.Node> keep = List.of(shown);
+        for (javafx.scene.Node n : winner.getChildren()) {
+            n.setVisible(keep.contains(n));
+            n.setManaged(keep.contains(n));
+        }
     }
 }

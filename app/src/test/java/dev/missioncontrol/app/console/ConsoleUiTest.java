@@ -76,7 +76,8 @@ class ConsoleUiTest {
     }
 
     private static String text(String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
+        javafx.scene.Node n = robot.lookup(query).query();
+        return n instanceof Prose p ? p.getText() : ((Label) n).getText();
     }
 
     @Test
