@@ -154,4 +154,54 @@ class ConsoleUiTest {
         assertThat(console.query().errorProperty().get()).contains("Type a question");
         assertThat(console.query().history()).hasSize(before);
     }
+
+    @Test
+    @Order(5)
+    void aSecondConsoleAttachesToTheRunningClusterWithoutOwningIt() throws Exception {
+        Path clusterFile = console.prepared().files().clusterFile();
+        var options = new ConsoleOptions(data.resolve("attached"), 3, List.of("all-minilm-l6-v2"), 10_000, clusterFile);
+        Console.Prepared prepared = Console.prepare(options);
+        assertThat(prepared.local()).isFalse();
+        AtomicReference<Console> opened = new AtomicReference<>();
+        AtomicReference<javafx.stage.Stage> window = new AtomicReference<>();
+        FxToolkit.setupFixture(() -> {
+            javafx.stage.Stage stage = new javafx.stage.Stage();
+            window.set(stage);
+            opened.set(Console.open(stage, prepared));
+            stage.show();
+        });
+        Console attached = opened.get();
+        try {
+            WaitForAsyncUtils.waitFor(
+                    60, TimeUnit.SECONDS, () -> attached.nodes().readyProperty().get());
+            assertThat(window.get().getTitle()).contains("attached to");
+            assertThat(attached.nodes().supervised()).isFalse();
+            // The decisions made before it attached are loaded from the nodes.
+            WaitForAsyncUtils.waitFor(
+                    20,
+                    TimeUnit.SECONDS,
+                    () -> attached.query().history().size()
+                            >= console.query().history().size());
+            var before = attached.query().shownProperty().get();
+            boolean sent = WaitForAsyncUtils.asyncFx(() -> {
+                        attached.query().questionProperty().set("What is the nominal main bus voltage?");
+                        return attached.query().submit();
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(sent).isTrue();
+            WaitForAsyncUtils.waitFor(
+                    60, TimeUnit.SECONDS, () -> attached.query().shownProperty().get() != before);
+            assertThat(attached.query().shownProperty().get().getDecision().getStatus())
+                    .isEqualTo("CONSENSUS");
+        } finally {
+            FxToolkit.setupFixture(() -> {
+                attached.close();
+                window.get().close();
+            });
+        }
+        // Closing an attached console leaves the cluster running.
+        Thread.sleep(1_000);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(console.nodes().summaryProperty().get()).contains("3 of 3 up");
+    }
 }
