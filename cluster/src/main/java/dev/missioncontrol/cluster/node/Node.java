@@ -108,7 +108,18 @@ public final class Node implements AutoCloseable {
                 .setStateMachine(stateMachine)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        raft.start();
+        try {
+            raft.start();
+        } catch (IOException | RuntimeException e) {
+            pipeline.close();
+            if (ownsVoter) {
+                voter.close();
+            }
+            if (existing) {
+                throw damaged(id, raftDir.resolve(group.getGroupId().getUuid().toString()), e);
+            }
+            throw e;
+        }
         this.runtime = new NodeRuntime(id, raft, group.getGroupId());
         this.client = RaftSetup.client(spec, TimeDuration.valueOf(10, TimeUnit.SECONDS));
         this.api = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.apiPort()))
@@ -139,6 +150,44 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Node " + id + " could not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
+     * others'. The message names the file Ratis reported and what to do. (Emptying the directory is not a way back:
+     * the leader remembers how far the node's log reached and never resends it, see README.)
+     */
+    static IllegalStateException damaged(String id, Path groupDir, Throwable e) {
+        String detail = e.getMessage();
+        boolean named = false;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !named && (c instanceof IOException || m.contains(groupDir.toString()))) {
+                detail = m;
+                named = m.contains(groupDir.toString());
+            }
+        }
+        if (!named) {
+            // Ratis does not always say which file it was reading (a bad checksum does not): list the log segments.
+            try (var files = Files.list(groupDir.resolve("current"))) {
+                List<String> segments = files.map(f -> f.getFileName().toString())
+                        .filter(f -> f.startsWith("log_"))
+                        .sorted()
+                        .toList();
+                detail = detail.replaceAll("\\.$", "") + " in the log segment" + (segments.size() == 1 ? " " : "s ")
+                        + String.join(", ", segments);
+            } catch (IOException | RuntimeException ignored) {
+                // No listing: the directory alone is named.
+            }
+        }
+        return new IllegalStateException(
+                "The Raft data of node " + id + " in " + groupDir + " is damaged (" + detail
+                        + "). The node refuses to start so that it cannot rejoin with a log that differs from the"
+                        + " others'. The other nodes still hold every entry and keep deciding while they are a"
+                        + " majority. Keep the directory for analysis; to run with " + id + " again, export the"
+                        + " decision history and start a fresh cluster (cluster down, then cluster up; or restart"
+                        + " the console).",
+                e);
     }
 
     private static RaftProperties properties(ClusterSpec.NodeSpec me, Path raftDir) {

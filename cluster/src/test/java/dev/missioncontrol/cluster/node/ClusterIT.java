@@ -7,6 +7,7 @@ import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -130,6 +131,50 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void aNodeWhoseRaftLogIsDamagedRefusesToStartAndNamesTheFile() throws Exception {
+        String leader = cluster.leader();
+        String victim = cluster.spec.nodes().stream()
+                .map(n -> n.id())
+                .filter(id -> !id.equals(leader))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        cluster.kill(victim);
+        Path current;
+        try (var groups = Files.list(cluster.dataDir(victim).resolve("raft"))) {
+            current =
+                    groups.filter(Files::isDirectory).findFirst().orElseThrow().resolve("current");
+        }
+        Path segment;
+        try (var files = Files.list(current)) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("log_"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        for (int i = 600; i < 640; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Files.write(segment, bytes);
+
+        cluster.start(victim);
+        Process p = cluster.processes.get(victim);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        String log = Files.readString(cluster.logFile(victim));
+        assertThat(log)
+                .contains("node " + victim + ": The Raft data of node " + victim)
+                .contains("is damaged")
+                .contains(segment.getFileName().toString())
+                .contains("refuses to start");
+        // The others keep deciding without it.
+        QueryRecord r = ask("What is the nominal main bus voltage?");
+        assertThat(r.getDecision().getStatus()).isEqualTo("DEGRADED");
+        assertThat(r.getAnswersList()).extracting(Answer::getNodeId).doesNotContain(victim);
+    }
+
+    @Test
+    @Order(7)
     void withTwoOfThreeNodesKilledTheClientSaysNoQuorumWithinTheDeadline() {
         List<String> victims =
                 cluster.spec.nodes().stream().map(n -> n.id()).limit(2).toList();
