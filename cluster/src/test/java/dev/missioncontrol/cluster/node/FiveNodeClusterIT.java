@@ -1,0 +1,144 @@
+package dev.missioncontrol.cluster.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Dispute;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Five real node JVMs: the vote counts against q(5) = 3, a restarted node recovers from its own snapshot plus the log
+ * tail, and two nodes dying while a query is being answered still leave a decision from the other three.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FiveNodeClusterIT {
+    @TempDir
+    static Path root;
+
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new LocalCluster(root, 5);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static List<String> followers() {
+        String leader = cluster.leader();
+        return cluster.spec.nodes().stream()
+                .map(n -> n.id())
+                .filter(id -> !id.equals(leader))
+                .toList();
+    }
+
+    private static boolean sameHistory(String node) {
+        try {
+            return cluster.client.history(node).equals(cluster.client.history(cluster.leader()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fiveNodesAnswerAndTheVoteCountsAgainstAQuorumOfThree() throws Exception {
+        cluster.await("a leader", Duration.ofSeconds(120), () -> cluster.leader() != null);
+        QueryRecord r =
+                cluster.client.submit("What is the nominal main bus voltage?").get(60, TimeUnit.SECONDS);
+        assertThat(r.getAnswersList())
+                .extracting(Answer::getNodeId)
+                .containsExactlyInAnyOrder("n1", "n2", "n3", "n4", "n5");
+        assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+        assertThat(r.getDecision().getClusterSize()).isEqualTo(5);
+        assertThat(r.getDecision().getQuorum()).isEqualTo(3);
+        assertThat(r.getDecision().getMatrixCount()).isEqualTo(25);
+    }
+
+    @Test
+    @Order(2)
+    void aRestartedNodeRecoversFromItsSnapshotAndTheLogTail() throws Exception {
+        // Snapshots are taken every 400 entries: small no-op entries get every node past the first one quickly.
+        byte[] noop = Entry.newBuilder()
+                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("test"))
+                .build()
+                .toByteArray();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (int i = 0; i < 420; i++) {
+            sends.add(cluster.client.sendRawOrdered(noop));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        String victim = followers().getLast();
+        cluster.await(victim + " takes a snapshot", Duration.ofSeconds(60), () -> {
+            try {
+                return Files.readString(cluster.logFile(victim)).contains("Snapshot at index");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        QueryRecord after = cluster.client
+                .submit("What is the battery charge current limit?")
+                .get(60, TimeUnit.SECONDS);
+        assertThat(after.getDecision().getStatus()).isEqualTo("CONSENSUS");
+
+        cluster.kill(victim);
+        cluster.start(victim);
+        cluster.await(victim + " is back with the same history", Duration.ofSeconds(120), () -> sameHistory(victim));
+        String log = Files.readString(cluster.logFile(victim));
+        assertThat(log.substring(log.lastIndexOf("$ "))).contains("Loaded snapshot");
+        assertThat(cluster.client.history(victim))
+                .extracting(rec -> rec.getQuery().getId())
+                .contains(after.getQuery().getId());
+    }
+
+    @Test
+    @Order(3)
+    void twoNodesDyingMidQueryStillLeaveADecisionFromTheOtherThree() throws Exception {
+        cluster.await("all five nodes in step", Duration.ofSeconds(60), () -> cluster.spec.nodes().stream()
+                .allMatch(n -> sameHistory(n.id())));
+        List<String> victims = followers().subList(0, 2);
+        long start = System.nanoTime();
+        ClusterClient.Submission s = cluster.client.track("How long is the hardware watchdog timeout?");
+        s.committed().get(30, TimeUnit.SECONDS);
+        victims.forEach(cluster::kill);
+        QueryRecord r = s.decided().get(30, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        // A victim may have answered before it died; the others always answer.
+        assertThat(r.getAnswersCount()).isBetween(3, 5);
+        assertThat(r.getDecision().getStatus()).isIn("CONSENSUS", "DEGRADED");
+        assertThat(r.getDecision().getAgreeingCount()).isGreaterThanOrEqualTo(3);
+        // The leader closes as soon as the missing nodes are known to be down, well before the 10 s deadline.
+        assertThat(tookMs).isLessThan(cluster.spec.deadlineMillis());
+
+        QueryRecord next =
+                cluster.client.submit("What is the nominal main bus voltage?").get(30, TimeUnit.SECONDS);
+        assertThat(next.getDecision().getStatus()).isEqualTo("DEGRADED");
+        assertThat(next.getAnswersList())
+                .hasSize(3)
+                .extracting(Answer::getNodeId)
+                .doesNotContainAnyElementsOf(victims);
+    }
+}
