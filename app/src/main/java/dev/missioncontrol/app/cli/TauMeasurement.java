@@ -1,6 +1,7 @@
 package dev.missioncontrol.app.cli;
 
 import dev.missioncontrol.app.bench.Percentiles;
+import dev.missioncontrol.cluster.vote.Vote;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.rag.PipelineConfig;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
@@ -51,8 +52,7 @@ final class TauMeasurement {
         }
         List<Double> agree = new ArrayList<>(), disagree = new ArrayList<>();
         // The voting model alone: no index or generator is needed to compare answers.
-        try (OnnxEmbedder voter =
-                OnnxEmbedder.load(EmbeddingModel.MINILM, base.dataDir().resolve("models"), 2)) {
+        try (OnnxEmbedder voter = OnnxEmbedder.load(Vote.MODEL, base.dataDir().resolve("models"), 2)) {
             List<EvalQuestion> answerable =
                     questions.stream().filter(EvalQuestion::answerable).toList();
             for (int i = 0; i < answerable.size(); i++) {

@@ -88,10 +88,8 @@ public final class Node implements AutoCloseable {
         PipelineConfig config =
                 PipelineConfig.defaults(dataDir).withEmbeddingModel(model).withThreads(1);
         this.pipeline = RagPipeline.open(config);
-        this.ownsVoter = model != EmbeddingModel.MINILM;
-        this.voter = ownsVoter
-                ? OnnxEmbedder.load(EmbeddingModel.MINILM, dataDir.resolve("models"), 1)
-                : pipeline.embedder();
+        this.ownsVoter = model != Vote.MODEL;
+        this.voter = ownsVoter ? OnnxEmbedder.load(Vote.MODEL, dataDir.resolve("models"), 1) : pipeline.embedder();
         this.answerWorker = Executors.newSingleThreadExecutor(named(id + "-answer"));
         this.verifier = Executors.newSingleThreadExecutor(named(id + "-verify"));
         this.leaderDuty = Executors.newSingleThreadScheduledExecutor(named(id + "-leader"));

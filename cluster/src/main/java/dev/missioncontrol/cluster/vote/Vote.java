@@ -1,6 +1,7 @@
 package dev.missioncontrol.cluster.vote;
 
 import dev.missioncontrol.models.embed.Embedder;
+import dev.missioncontrol.models.embed.EmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,14 @@ import java.util.TreeMap;
  * <p>Pure and deterministic: the same vectors always give the same decision, bit for bit.
  */
 public final class Vote {
+    /**
+     * The voting model, the same on every node whatever its retrieval model: all-MiniLM-L6-v2 quantised to int8. On
+     * the evaluation set's answer pairs it separates agreeing from disagreeing answers as well as the fp32 model (τ =
+     * 0.71 either way; 52 against 53 of 591 pairs misclassified) and embeds an answer in 21 ms instead of 34 ms, and
+     * every answer is embedded by its author and again by each follower that checks the vote.
+     */
+    public static final EmbeddingModel MODEL = EmbeddingModel.MINILM_INT8;
+
     private Vote() {}
 
     /** Outcome of a vote, most severe last. */
