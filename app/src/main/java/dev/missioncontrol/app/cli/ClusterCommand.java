@@ -2,6 +2,7 @@ package dev.missioncontrol.app.cli;
 
 import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.app.supervisor.NodeCommand;
+import dev.missioncontrol.app.supervisor.NodeRepair;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
@@ -19,12 +20,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code cluster up|status|down}: a local cluster of node JVMs on loopback. */
+/** {@code cluster up|status|down|rejoin}: a local cluster of node JVMs on loopback. */
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
         description = "Start, inspect and stop a local cluster of node JVMs on loopback.",
-        subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class})
+        subcommands = {
+            ClusterCommand.Up.class,
+            ClusterCommand.Status.class,
+            ClusterCommand.Down.class,
+            ClusterCommand.Rejoin.class
+        })
 public final class ClusterCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -178,6 +184,95 @@ public final class ClusterCommand implements Runnable {
             int stopped = stopAll(files);
             spec.commandLine().getOut().printf("stopped %d node process(es)%n", stopped);
             return 0;
+        }
+    }
+
+    /** {@code cluster rejoin NODE}: brings back a node whose Raft data is damaged. */
+    @Command(
+            name = "rejoin",
+            mixinStandardHelpOptions = true,
+            description = "Bring back a node that refuses to start because its Raft data is damaged: its directory is"
+                    + " kept aside, the node starts empty and copies the log from the leader.")
+    static final class Rejoin implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @CommandLine.Parameters(paramLabel = "NODE", description = "The node id, for example n3.")
+        String node;
+
+        @Option(
+                names = "--wait-s",
+                defaultValue = "120",
+                description = "How long to wait for the node to catch up (default 120).")
+        int waitSeconds;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Path data = pipeline.toConfig().dataDir();
+            ClusterFiles files = ClusterFiles.cli(data);
+            if (!files.exists()) {
+                err.println(
+                        "error: no local cluster in " + files.dir + "; start one with ./mission-control cluster up");
+                return 1;
+            }
+            ClusterSpec cluster = files.spec(null);
+            if (cluster.nodes().stream().noneMatch(n -> n.id().equals(node))) {
+                err.println("error: the cluster has no node " + node + "; its nodes are "
+                        + cluster.nodes().stream().map(n -> n.id()).toList());
+                return 1;
+            }
+            Map<String, Long> pids = new LinkedHashMap<>(files.pids());
+            Long pid = pids.get(node);
+            if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                err.println("error: " + node + " is running (pid " + pid + "). Rejoin is for a node that refuses to"
+                        + " start because its Raft data is damaged; stop it first (kill " + pid + ") if that is the"
+                        + " case.");
+                return 1;
+            }
+            try (ClusterClient client = new ClusterClient(cluster)) {
+                out.println("taking " + node + " out of the group, then starting it empty …");
+                out.flush();
+                Path aside = NodeRepair.rejoin(files, cluster, node, client::leaveGroup, client::addBack, () -> {
+                    Process p = startNode(files, node, data.resolve("models"));
+                    pids.put(node, p.pid());
+                    files.writePids(pids);
+                });
+                long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
+                while (true) {
+                    try {
+                        if (client.history(node).equals(client.history(leaderOf(client)))) {
+                            break;
+                        }
+                    } catch (RuntimeException notYet) {
+                        // The node is still starting or catching up.
+                    }
+                    if (System.nanoTime() > end) {
+                        err.println("error: " + node + " rejoined the group but has not caught up after " + waitSeconds
+                                + " s; see its log " + files.log(node));
+                        return 1;
+                    }
+                    Thread.sleep(250);
+                }
+                out.println(node + " is back and holds the leader's decision history."
+                        + (aside == null ? "" : " The damaged data is kept in " + aside + "."));
+                return 0;
+            } catch (ClusterClient.ClusterException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        private static String leaderOf(ClusterClient client) {
+            return client.status().stream()
+                    .filter(s -> "LEADER".equals(s.getRole()))
+                    .map(NodeStatus::getNodeId)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no leader"));
         }
     }
 

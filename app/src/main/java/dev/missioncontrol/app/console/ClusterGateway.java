@@ -23,6 +23,12 @@ public interface ClusterGateway extends AutoCloseable {
     /** The decision history as the cluster has applied it, oldest first. */
     CompletableFuture<List<QueryRecord>> history();
 
+    /** Takes a node out of the Raft group (see {@code ClusterClient.leaveGroup}). Blocks; not on the FX thread. */
+    void leaveGroup(String node);
+
+    /** Puts every node back in the group; returns once a returning node has caught up. Blocks; not on the FX thread. */
+    void addBack(String node);
+
     @Override
     void close();
 

@@ -8,14 +8,18 @@ import dev.missioncontrol.app.query.QueryViewModel;
 import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.app.supervisor.NodeControl;
 import dev.missioncontrol.app.supervisor.NodeProcess;
+import dev.missioncontrol.app.supervisor.NodeRepair;
 import dev.missioncontrol.app.supervisor.Supervisor;
+import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
+import dev.missioncontrol.styles.Status;
 import dev.missioncontrol.styles.Theme;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -234,6 +238,34 @@ public final class Console implements AutoCloseable {
 
     public NodeControl control() {
         return control;
+    }
+
+    /**
+     * Brings back a node that refuses to start because its Raft data is damaged ({@link NodeRepair}): its directory is
+     * kept aside, the node starts empty and the leader copies it the log. Shown on the timeline when done.
+     */
+    public void rebuild(String node) {
+        act("Rebuild " + node + " from the leader", () -> {
+            if (!(control instanceof Supervisor s)) {
+                throw new UnsupportedOperationException("the console is attached to a cluster it did not start; run"
+                        + " ./mission-control cluster rejoin " + node + " where the cluster runs");
+            }
+            if (s.process(node).state() == NodeProcess.State.RUNNING) {
+                throw new IllegalStateException(node + " is running. Rebuilding is for a node that refuses to start"
+                        + " because its Raft data is damaged; stop it first if that is the case");
+            }
+            Path aside = NodeRepair.rejoin(
+                    s.files(), s.spec(), node, gateway::leaveGroup, gateway::addBack, () -> s.start(node));
+            long now = clock.getAsLong();
+            Platform.runLater(() -> timeline.add(TimelineEvent.instant(
+                    now,
+                    TimelineEvent.Kind.NODE,
+                    node + " rebuilt",
+                    node + " started empty and copied the log from the leader"
+                            + (aside == null ? "" : "; its damaged data is kept in " + aside),
+                    Status.NORMAL,
+                    node)));
+        });
     }
 
     /** Runs a supervisor action off the FX thread; a failure is shown in place. */

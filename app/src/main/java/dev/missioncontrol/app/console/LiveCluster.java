@@ -53,6 +53,16 @@ public final class LiveCluster implements ClusterGateway {
     }
 
     @Override
+    public void leaveGroup(String node) {
+        client.leaveGroup(node);
+    }
+
+    @Override
+    public void addBack(String node) {
+        client.addBack(node);
+    }
+
+    @Override
     public void watch(StatusListener listener) {
         client.spec().nodes().forEach(n -> open(n.id(), listener));
     }

@@ -91,6 +91,11 @@ public final class MainView {
             }
 
             @Override
+            public void rebuild(String node) {
+                console.rebuild(node);
+            }
+
+            @Override
             public void showLog(String node) {
                 showLogOf(node);
             }
@@ -218,10 +223,12 @@ public final class MainView {
                     null,
                     () -> console.act(
                             "Restart " + n.id(), () -> console.control().restart(n.id())));
+            MenuItem rebuild = item("Rebuild from the leader (damaged data)", null, () -> console.rebuild(n.id()));
             kill.setDisable(!console.control().supervised());
             stop.setDisable(!console.control().supervised());
             restart.setDisable(!console.control().supervised());
-            node.getItems().addAll(kill, stop, restart, item("Show log", null, () -> showLogOf(n.id())));
+            rebuild.setDisable(!console.control().supervised());
+            node.getItems().addAll(kill, stop, restart, rebuild, item("Show log", null, () -> showLogOf(n.id())));
             cluster.getItems().add(node);
         }
         Menu help = new Menu("_Help");

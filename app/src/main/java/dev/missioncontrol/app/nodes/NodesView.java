@@ -26,6 +26,9 @@ public final class NodesView extends VBox {
 
         void restart(String node);
 
+        /** Brings back a node whose Raft data is damaged: set aside, started empty, refilled from the leader. */
+        void rebuild(String node);
+
         void showLog(String node);
     }
 
@@ -59,13 +62,15 @@ public final class NodesView extends VBox {
         MenuItem kill = item("Kill " + id + " (SIGKILL)", () -> actions.kill(id));
         MenuItem stop = item("Stop " + id, () -> actions.stop(id));
         MenuItem restart = item("Restart " + id, () -> actions.restart(id));
+        MenuItem rebuild = item("Rebuild " + id + " from the leader (damaged data)", () -> actions.rebuild(id));
         MenuItem log = item("Show " + id + "'s log", () -> actions.showLog(id));
         kill.setId("kill-" + id);
         restart.setId("restart-" + id);
-        for (MenuItem m : List.of(kill, stop, restart)) {
+        rebuild.setId("rebuild-" + id);
+        for (MenuItem m : List.of(kill, stop, restart, rebuild)) {
             m.setDisable(!supervised);
         }
-        return new ContextMenu(kill, stop, restart, new SeparatorMenuItem(), log);
+        return new ContextMenu(kill, stop, restart, rebuild, new SeparatorMenuItem(), log);
     }
 
     private static MenuItem item(String text, Runnable r) {

@@ -110,6 +110,22 @@ public final class ClusterFiles {
     }
 
     /**
+     * Moves a node's Raft directory for the cluster's group aside, to {@code <group>.damaged-<time>} next to it, so it
+     * is kept for analysis and the node starts empty. Returns where it went, or null when there was none.
+     */
+    public Path setRaftDirAside(ClusterSpec cluster, String id) throws IOException {
+        Path group = nodeDir(id).resolve("raft").resolve(cluster.group().toString());
+        if (!Files.exists(group)) {
+            return null;
+        }
+        String stamp =
+                java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path aside = group.resolveSibling(group.getFileName() + ".damaged-" + stamp);
+        Files.move(group, aside);
+        return aside;
+    }
+
+    /**
      * The recorded node processes still running. A process whose command line the OS does not show counts as a node
      * only when {@code unknownIsNode}: {@code cluster down} stops it, a console start leaves it alone.
      */

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +68,24 @@ class CommandLineTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: The question was").contains("only the first");
         assertThat(new ObjectMapper().readTree(r.out()).has("answer")).isTrue();
+    }
+
+    @Test
+    void rejoinWithoutALocalClusterOrWithAnUnknownNodeSaysSo() throws Exception {
+        Run none = run("cluster", "rejoin", "n3", "--data-dir", dir());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("error: no local cluster in").contains("cluster up");
+
+        Path clusterDir = data.resolve("cluster");
+        java.nio.file.Files.createDirectories(clusterDir);
+        dev.missioncontrol.cluster.config.ClusterSpec.loopback(3, List.of("all-minilm-l6-v2"))
+                .write(clusterDir.resolve("cluster.conf"));
+        Run unknown = run("cluster", "rejoin", "n9", "--data-dir", dir());
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err())
+                .contains("the cluster has no node n9")
+                .contains("n1, n2, n3")
+                .doesNotContain("\tat ");
     }
 
     @Test

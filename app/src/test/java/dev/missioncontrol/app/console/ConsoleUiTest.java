@@ -157,6 +157,50 @@ class ConsoleUiTest {
 
     @Test
     @Order(5)
+    void aNodeWithDamagedRaftDataShowsWhyOnItsTileAndIsRebuiltFromTheLeader() throws Exception {
+        NodeViewModel n3 = console.nodes().node("n3");
+        robot.rightClickOn("#tile-n3");
+        robot.clickOn("#kill-n3");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "DOWN".equals(n3.role()));
+        java.nio.file.Path raft = console.prepared().files().nodeDir("n3").resolve("raft");
+        java.nio.file.Path segment;
+        try (var files = java.nio.file.Files.walk(raft)) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("log_"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+        for (int i = 600; i < 640; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        java.nio.file.Files.write(segment, bytes);
+
+        robot.rightClickOn("#tile-n3");
+        robot.clickOn("#restart-n3");
+        // The node refuses to start; its tile says why, naming the damaged segment.
+        WaitForAsyncUtils.waitFor(
+                60, TimeUnit.SECONDS, () -> n3.whyProperty().get().contains("is damaged"));
+        assertThat(n3.whyProperty().get()).contains(segment.getFileName().toString());
+
+        robot.rightClickOn("#tile-n3");
+        robot.clickOn("#rebuild-n3");
+        WaitForAsyncUtils.waitFor(
+                120, TimeUnit.SECONDS, () -> n3.up() && n3.health() == dev.missioncontrol.styles.Status.NORMAL);
+        try (var dirs = java.nio.file.Files.list(raft)) {
+            assertThat(dirs.map(d -> d.getFileName().toString())).anyMatch(d -> d.contains(".damaged-"));
+        }
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> console.nodes().healthProperty().get() == dev.missioncontrol.styles.Status.NORMAL);
+        ask("What is the battery charge current limit?");
+        assertThat(text("#banner-status")).contains("CONSENSUS");
+        assertThat(console.query().shownProperty().get().getAnswersCount()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(6)
     void aSecondConsoleAttachesToTheRunningClusterWithoutOwningIt() throws Exception {
         Path clusterFile = console.prepared().files().clusterFile();
         var options = new ConsoleOptions(data.resolve("attached"), 3, List.of("all-minilm-l6-v2"), 10_000, clusterFile);

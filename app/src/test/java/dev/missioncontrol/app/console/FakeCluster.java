@@ -46,6 +46,19 @@ public final class FakeCluster implements ClusterGateway {
     @Override
     public void close() {}
 
+    /** Membership changes asked for, in order: "leave n3", "add n3". */
+    public final List<String> membership = new ArrayList<>();
+
+    @Override
+    public void leaveGroup(String node) {
+        membership.add("leave " + node);
+    }
+
+    @Override
+    public void addBack(String node) {
+        membership.add("add " + node);
+    }
+
     /** A decided record: the given nodes answered, the first wins, status as given. */
     public static QueryRecord record(String id, String question, String status, String... nodes) {
         QueryRecord.Builder r = QueryRecord.newBuilder()

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
@@ -232,6 +233,50 @@ public final class ClusterClient implements AutoCloseable {
                 .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .history(HistoryRequest.getDefaultInstance())
                 .getRecordsList();
+    }
+
+    /**
+     * Takes a node out of the Raft group (a configuration change through the log). With the node out, the leader
+     * forgets how far the node's log reached; {@link #addBack} then catches the node up from nothing. Used to bring
+     * back a node whose Raft directory was damaged and set aside. The others must still be a majority without it.
+     *
+     * @throws ClusterException saying why the change was refused
+     */
+    public void leaveGroup(String nodeId) {
+        spec.node(nodeId); // throws for an unknown id
+        setConfiguration(
+                RaftSetup.group(spec).getPeers().stream()
+                        .filter(p -> !p.getId().toString().equals(nodeId))
+                        .toList(),
+                "take " + nodeId + " out of the group");
+    }
+
+    /**
+     * Puts every node of the cluster file back in the Raft group. The leader copies its whole log (or snapshot) to a
+     * returning node before the change commits, so this returns once that node has caught up; the node must be
+     * running.
+     *
+     * @throws ClusterException saying why the change was refused or did not finish
+     */
+    public void addBack(String nodeId) {
+        spec.node(nodeId);
+        setConfiguration(List.copyOf(RaftSetup.group(spec).getPeers()), "bring " + nodeId + " back into the group");
+    }
+
+    private void setConfiguration(List<RaftPeer> peers, String what) {
+        try {
+            RaftClientReply reply = raft.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new ClusterException(
+                        "Could not " + what + ": "
+                                + (reply.getException() == null
+                                        ? "the leader refused"
+                                        : reply.getException().getMessage()),
+                        reply.getException());
+            }
+        } catch (IOException e) {
+            throw new ClusterException("Could not " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /** The gRPC channel to a node, for streaming calls (the console's status view). */

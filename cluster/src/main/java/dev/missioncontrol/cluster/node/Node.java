@@ -152,8 +152,7 @@ public final class Node implements AutoCloseable {
 
     /**
      * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
-     * others'. The message names the file Ratis reported and what to do. (Emptying the directory is not a way back:
-     * the leader remembers how far the node's log reached and never resends it, see README.)
+     * others'. The message names the file Ratis reported and the way back ({@code cluster rejoin}).
      */
     static IllegalStateException damaged(String id, Path groupDir, Throwable e) {
         String detail = e.getMessage();
@@ -182,9 +181,9 @@ public final class Node implements AutoCloseable {
                 "The Raft data of node " + id + " in " + groupDir + " is damaged (" + detail
                         + "). The node refuses to start so that it cannot rejoin with a log that differs from the"
                         + " others'. The other nodes still hold every entry and keep deciding while they are a"
-                        + " majority. Keep the directory for analysis; to run with " + id + " again, export the"
-                        + " decision history and start a fresh cluster (cluster down, then cluster up; or restart"
-                        + " the console).",
+                        + " majority. To bring " + id + " back, run ./mission-control cluster rejoin " + id
+                        + " (in the console: Rebuild " + id + " from the leader, in the node's menu): the directory"
+                        + " is kept aside for analysis, the node starts empty and copies the log from the leader.",
                 e);
     }
 

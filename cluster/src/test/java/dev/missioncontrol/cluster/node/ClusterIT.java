@@ -33,6 +33,7 @@ class ClusterIT {
     static Path root;
 
     static LocalCluster cluster;
+    static String damaged;
 
     @BeforeAll
     static void start() {
@@ -138,6 +139,7 @@ class ClusterIT {
                 .filter(id -> !id.equals(leader))
                 .reduce((a, b) -> b)
                 .orElseThrow();
+        damaged = victim;
         cluster.kill(victim);
         Path current;
         try (var groups = Files.list(cluster.dataDir(victim).resolve("raft"))) {
@@ -175,6 +177,29 @@ class ClusterIT {
 
     @Test
     @Order(7)
+    void theDamagedNodeComesBackEmptyAndCatchesUpFromTheLeader() throws Exception {
+        Path group;
+        try (var groups = Files.list(cluster.dataDir(damaged).resolve("raft"))) {
+            group = groups.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Files.move(group, group.resolveSibling(group.getFileName() + ".damaged"));
+        cluster.client.leaveGroup(damaged);
+        cluster.start(damaged);
+        cluster.client.addBack(damaged);
+        cluster.await(damaged + " has the leader's history", Duration.ofSeconds(60), () -> {
+            try {
+                return cluster.client.history(damaged).equals(cluster.client.history(cluster.leader()));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        QueryRecord r = ask("What is the maximum charge voltage of the battery?");
+        assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+        assertThat(r.getAnswersList()).extracting(Answer::getNodeId).contains(damaged);
+    }
+
+    @Test
+    @Order(8)
     void withTwoOfThreeNodesKilledTheClientSaysNoQuorumWithinTheDeadline() {
         List<String> victims =
                 cluster.spec.nodes().stream().map(n -> n.id()).limit(2).toList();
