@@ -254,6 +254,15 @@ public final class Console implements AutoCloseable {
                 throw new IllegalStateException(node + " is running. Rebuilding is for a node that refuses to start"
                         + " because its Raft data is damaged; stop it first if that is the case");
             }
+            long started = clock.getAsLong();
+            Platform.runLater(() -> timeline.add(TimelineEvent.instant(
+                    started,
+                    TimelineEvent.Kind.NODE,
+                    node + " rebuilding",
+                    node + " is taken out of the group, started empty and put back; other node actions wait until"
+                            + " this is done",
+                    Status.CAUTION,
+                    node)));
             Path aside = NodeRepair.rejoin(
                     s.files(), s.spec(), node, gateway::leaveGroup, gateway::addBack, () -> s.start(node));
             long now = clock.getAsLong();

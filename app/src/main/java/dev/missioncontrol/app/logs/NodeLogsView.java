@@ -79,6 +79,12 @@ public final class NodeLogsView extends VBox {
                 list.scrollTo(model.visible().size() - 1);
             }
         });
+        // The view leaves the scene while its tab is hidden: follow the newest line again when it is shown.
+        list.sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null && follow.isSelected() && !model.visible().isEmpty()) {
+                list.scrollTo(model.visible().size() - 1);
+            }
+        });
         getChildren().addAll(bar, list);
     }
 

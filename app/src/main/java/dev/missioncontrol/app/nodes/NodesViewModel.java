@@ -202,7 +202,7 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
             if (supervised || why == null) {
                 vm.show("STARTING", Status.STANDBY, "loading models and index");
             } else {
-                vm.show("UNREACHABLE", Status.SERIOUS, why + "; retrying every second");
+                vm.show("UNREACHABLE", Status.SERIOUS, why + "; reconnecting");
             }
             return;
         }

@@ -123,6 +123,7 @@ final class AnswerCard extends VBox {
             }
             Citation c = citations.get(i);
             link.setText("[" + c.chunk() + "]");
+            link.setVisited(false);
             link.getTooltip().setText(c.doc() + " — " + c.section() + " (click to read the passage)");
             link.setOnAction(e -> passage(link, c, passages));
         }

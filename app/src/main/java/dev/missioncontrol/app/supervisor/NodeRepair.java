@@ -35,8 +35,9 @@ public final class NodeRepair {
             Starter start)
             throws IOException {
         spec.node(node); // throws for an unknown id before anything is moved
-        Path aside = files.setRaftDirAside(spec, node);
+        // Out of the group first: a node that is still a member must never start with its term and vote forgotten.
         leaveGroup.accept(node);
+        Path aside = files.setRaftDirAside(spec, node);
         start.start();
         addBack.accept(node);
         return aside;

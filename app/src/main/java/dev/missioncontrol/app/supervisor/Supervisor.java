@@ -100,6 +100,7 @@ public final class Supervisor implements NodeControl {
         reader.setDaemon(true);
         reader.start();
         p.onExit().thenAccept(done -> exited(id, slot, done));
+        writePids();
         listener.onProcess(snapshot(id, slot));
     }
 

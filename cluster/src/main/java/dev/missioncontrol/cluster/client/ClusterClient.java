@@ -260,8 +260,33 @@ public final class ClusterClient implements AutoCloseable {
      */
     public void addBack(String nodeId) {
         spec.node(nodeId);
-        setConfiguration(List.copyOf(RaftSetup.group(spec).getPeers()), "bring " + nodeId + " back into the group");
+        // A node that has just been started may still be loading its models: the leader gives up on a new peer that
+        // does not answer within a few election timeouts, so ask again until it has caught up.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADD_BACK_SECONDS);
+        while (true) {
+            try {
+                setConfiguration(
+                        List.copyOf(RaftSetup.group(spec).getPeers()), "bring " + nodeId + " back into the group");
+                return;
+            } catch (ClusterException e) {
+                if (System.nanoTime() > end) {
+                    throw new ClusterException(
+                            e.getMessage() + ". " + nodeId + " is out of the group, so the cluster tolerates one"
+                                    + " failure fewer until it is back: check " + nodeId + "'s log, stop it and"
+                                    + " rebuild it again.",
+                            e);
+                }
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
+
+    private static final int ADD_BACK_SECONDS = 120;
 
     private void setConfiguration(List<RaftPeer> peers, String what) {
         try {

@@ -113,7 +113,7 @@ public final class Node implements AutoCloseable {
             if (ownsVoter) {
                 voter.close();
             }
-            if (existing) {
+            if (existing && corrupted(e)) {
                 throw damaged(id, raftDir.resolve(group.getGroupId().getUuid().toString()), e);
             }
             throw e;
@@ -154,6 +154,27 @@ public final class Node implements AutoCloseable {
      * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
      * others'. The message names the file Ratis reported and the way back ({@code cluster rejoin}).
      */
+    /**
+     * Whether a failed start is unreadable Raft data (a bad checksum, a truncated or overwritten segment, a snapshot
+     * that does not match its MD5), rather than a lock, a permission or a full disk, which need another remedy.
+     */
+    static boolean corrupted(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String name = c.getClass().getSimpleName();
+            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("ChecksumException")
+                    || name.equals("CorruptedFileException")
+                    || c instanceof java.io.EOFException
+                    || m.contains("corrupt")
+                    || m.contains("checksum")
+                    || m.contains("terminator")
+                    || m.contains("magic")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static IllegalStateException damaged(String id, Path groupDir, Throwable e) {
         String detail = e.getMessage();
         boolean named = false;

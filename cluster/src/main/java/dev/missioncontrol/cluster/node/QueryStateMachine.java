@@ -284,8 +284,7 @@ public final class QueryStateMachine extends BaseStateMachine {
         if (expected != null) {
             MD5Hash actual = MD5FileUtil.computeMd5ForFile(file.toFile());
             if (!expected.equals(actual)) {
-                throw new IOException("Snapshot " + file + " is corrupted (MD5 mismatch). Delete the node's data"
-                        + " directory so it restores itself from the leader.");
+                throw new IOException("Snapshot " + file + " is corrupted (MD5 mismatch)");
             }
         }
         Snapshot snapshot;
