@@ -146,15 +146,9 @@ final class ClusterBench {
 
             List<Double> failover = new ArrayList<>();
             for (int trial = 0; trial < failovers; trial++) {
-                String leader = null;
-                for (NodeStatus s : client.status()) {
-                    if ("LEADER".equals(s.getRole())) {
-                        leader = s.getNodeId();
-                    }
-                }
-                if (leader == null) {
-                    throw new IllegalStateException("no leader before failover trial " + (trial + 1));
-                }
+                int t = trial + 1;
+                String leader = client.leader()
+                        .orElseThrow(() -> new IllegalStateException("no leader before failover trial " + t));
                 Process victim = processes.get(leader);
                 long kill = System.nanoTime();
                 victim.destroyForcibly();

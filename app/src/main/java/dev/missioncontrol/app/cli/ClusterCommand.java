@@ -102,7 +102,7 @@ public final class ClusterCommand implements Runnable {
             }
             PrintWriter err = spec.commandLine().getErr();
             for (var e : pids.entrySet()) {
-                if (!ProcessHandle.of(e.getValue()).map(ProcessHandle::isAlive).orElse(false)) {
+                if (!alive(e.getValue())) {
                     err.println("error: node " + e.getKey() + " exited during start; its log " + files.log(e.getKey())
                             + " ends with:");
                     tail(files.log(e.getKey()), 8).forEach(err::println);
@@ -135,9 +135,7 @@ public final class ClusterCommand implements Runnable {
                     && status.stream().anyMatch(s -> "LEADER".equals(s.getRole()))) {
                 return true;
             }
-            if (pids.values().stream()
-                    .anyMatch(pid ->
-                            !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            if (pids.values().stream().anyMatch(pid -> !alive(pid))) {
                 return false;
             }
             Thread.sleep(200);
@@ -228,7 +226,7 @@ public final class ClusterCommand implements Runnable {
             }
             Map<String, Long> pids = new LinkedHashMap<>(files.pids());
             Long pid = pids.get(node);
-            if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (pid != null && alive(pid)) {
                 err.println("error: " + node + " is running (pid " + pid + "). Rejoin is for a node that refuses to"
                         + " start because its Raft data is damaged; stop it first (kill " + pid + ") if that is the"
                         + " case.");
@@ -245,7 +243,8 @@ public final class ClusterCommand implements Runnable {
                 long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
                 while (true) {
                     try {
-                        if (client.history(node).equals(client.history(leaderOf(client)))) {
+                        String leader = client.leader().orElseThrow();
+                        if (client.history(node).equals(client.history(leader))) {
                             break;
                         }
                     } catch (RuntimeException notYet) {
@@ -266,20 +265,14 @@ public final class ClusterCommand implements Runnable {
                 return 1;
             }
         }
-
-        private static String leaderOf(ClusterClient client) {
-            return client.status().stream()
-                    .filter(s -> "LEADER".equals(s.getRole()))
-                    .map(NodeStatus::getNodeId)
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no leader"));
-        }
     }
 
     static boolean anyAlive(ClusterFiles files) {
-        return files.pids().values().stream()
-                .anyMatch(
-                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        return files.pids().values().stream().anyMatch(ClusterCommand::alive);
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** Stops every recorded node: a polite stop, then SIGKILL after 10 s. Returns how many were running. */

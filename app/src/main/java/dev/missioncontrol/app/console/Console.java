@@ -240,6 +240,21 @@ public final class Console implements AutoCloseable {
         return control;
     }
 
+    /** SIGKILL of a supervised node, as in a crash. */
+    public void kill(String node) {
+        act("Kill " + node, () -> control.kill(node));
+    }
+
+    /** A polite stop of a supervised node. */
+    public void stop(String node) {
+        act("Stop " + node, () -> control.stop(node));
+    }
+
+    /** Stops a supervised node if it runs and starts it again with its data. */
+    public void restart(String node) {
+        act("Restart " + node, () -> control.restart(node));
+    }
+
     /**
      * Brings back a node that refuses to start because its Raft data is damaged ({@link NodeRepair}): its directory is
      * kept aside, the node starts empty and the leader copies it the log. Shown on the timeline when done.
@@ -254,27 +269,28 @@ public final class Console implements AutoCloseable {
                 throw new IllegalStateException(node + " is running. Rebuilding is for a node that refuses to start"
                         + " because its Raft data is damaged; stop it first if that is the case");
             }
-            long started = clock.getAsLong();
-            Platform.runLater(() -> timeline.add(TimelineEvent.instant(
-                    started,
-                    TimelineEvent.Kind.NODE,
+            nodeEvent(
+                    node,
                     node + " rebuilding",
                     node + " is taken out of the group, started empty and put back; other node actions wait until"
                             + " this is done",
-                    Status.CAUTION,
-                    node)));
+                    Status.CAUTION);
             Path aside = NodeRepair.rejoin(
                     s.files(), s.spec(), node, gateway::leaveGroup, gateway::addBack, () -> s.start(node));
-            long now = clock.getAsLong();
-            Platform.runLater(() -> timeline.add(TimelineEvent.instant(
-                    now,
-                    TimelineEvent.Kind.NODE,
+            nodeEvent(
+                    node,
                     node + " rebuilt",
                     node + " started empty and copied the log from the leader"
                             + (aside == null ? "" : "; its damaged data is kept in " + aside),
-                    Status.NORMAL,
-                    node)));
+                    Status.NORMAL);
         });
+    }
+
+    /** Puts a node event on the timeline, now. Any thread. */
+    private void nodeEvent(String node, String title, String detail, Status status) {
+        long at = clock.getAsLong();
+        Platform.runLater(
+                () -> timeline.add(TimelineEvent.instant(at, TimelineEvent.Kind.NODE, title, detail, status, node)));
     }
 
     /** Runs a supervisor action off the FX thread; a failure is shown in place. */

@@ -77,17 +77,17 @@ public final class MainView {
         NodesView nodesView = new NodesView(nodes, console.theme(), new NodesView.Actions() {
             @Override
             public void kill(String node) {
-                console.act("Kill " + node, () -> console.control().kill(node));
+                console.kill(node);
             }
 
             @Override
             public void stop(String node) {
-                console.act("Stop " + node, () -> console.control().stop(node));
+                console.stop(node);
             }
 
             @Override
             public void restart(String node) {
-                console.act("Restart " + node, () -> console.control().restart(node));
+                console.restart(node);
             }
 
             @Override
@@ -210,25 +210,14 @@ public final class MainView {
         Menu cluster = new Menu("_Cluster");
         for (var n : console.nodes().nodes()) {
             Menu node = new Menu(n.id());
-            MenuItem kill = item(
-                    "Kill (SIGKILL)",
-                    null,
-                    () -> console.act("Kill " + n.id(), () -> console.control().kill(n.id())));
-            MenuItem stop = item(
-                    "Stop",
-                    null,
-                    () -> console.act("Stop " + n.id(), () -> console.control().stop(n.id())));
-            MenuItem restart = item(
-                    "Restart",
-                    null,
-                    () -> console.act(
-                            "Restart " + n.id(), () -> console.control().restart(n.id())));
-            MenuItem rebuild = item("Rebuild from the leader (damaged data)", null, () -> console.rebuild(n.id()));
-            kill.setDisable(!console.control().supervised());
-            stop.setDisable(!console.control().supervised());
-            restart.setDisable(!console.control().supervised());
-            rebuild.setDisable(!console.control().supervised());
-            node.getItems().addAll(kill, stop, restart, rebuild, item("Show log", null, () -> showLogOf(n.id())));
+            List<MenuItem> actions = List.of(
+                    item("Kill (SIGKILL)", null, () -> console.kill(n.id())),
+                    item("Stop", null, () -> console.stop(n.id())),
+                    item("Restart", null, () -> console.restart(n.id())),
+                    item("Rebuild from the leader (damaged data)", null, () -> console.rebuild(n.id())));
+            actions.forEach(m -> m.setDisable(!console.control().supervised()));
+            node.getItems().addAll(actions);
+            node.getItems().add(item("Show log", null, () -> showLogOf(n.id())));
             cluster.getItems().add(node);
         }
         Menu help = new Menu("_Help");

@@ -45,6 +45,7 @@ final class AnswerCard extends VBox {
         HBox.setHgrow(this, Priority.ALWAYS);
         why.setWrapText(true);
         why.setMaxWidth(420);
+        Tooltip.install(badge, why);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(8, Fx.label(nodeId, "title", "mono"), model, spacer, badge);
@@ -70,7 +71,6 @@ final class AnswerCard extends VBox {
                 agrees
                         ? "Within τ = " + d.getTau() + " of the winner: counts towards q = " + d.getQuorum() + "."
                         : "Below τ = " + d.getTau() + " against the winner: says something different; not counted.");
-        Tooltip.install(badge, why);
         text.setText(parsed.answer());
         citations(cites, parsed.citations(), passages);
         int i = d.getNodesList().indexOf(a.getNodeId());
@@ -91,7 +91,6 @@ final class AnswerCard extends VBox {
         state("missing");
         model.setText("");
         badge.setVisible(false);
-        Tooltip.uninstall(badge, why);
         text.setText("○ no answer: not counted");
         cites.getChildren().clear();
         figures.setText("");

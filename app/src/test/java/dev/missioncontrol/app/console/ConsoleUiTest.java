@@ -243,8 +243,9 @@ class ConsoleUiTest {
                 window.get().close();
             });
         }
-        // Closing an attached console leaves the cluster running.
-        Thread.sleep(1_000);
+        // Closing an attached console leaves the cluster running: no node process of the owning console has ended.
+        assertThat(((dev.missioncontrol.app.supervisor.Supervisor) console.control()).processes())
+                .allMatch(p -> p.state() == dev.missioncontrol.app.supervisor.NodeProcess.State.RUNNING);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(console.nodes().summaryProperty().get()).contains("3 of 3 up");
     }

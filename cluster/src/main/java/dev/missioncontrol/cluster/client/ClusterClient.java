@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,9 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Thread-safe.
  */
 public final class ClusterClient implements AutoCloseable {
+    /** How long {@link #addBack} keeps asking while a returning node starts and catches up. */
+    private static final int ADD_BACK_SECONDS = 120;
+
     private final ClusterSpec spec;
     private volatile RaftClient raft;
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
@@ -217,6 +221,14 @@ public final class ClusterClient implements AutoCloseable {
         return out;
     }
 
+    /** The node that reports itself leader now, if any node does. */
+    public Optional<String> leader() {
+        return status().stream()
+                .filter(s -> "LEADER".equals(s.getRole()))
+                .map(NodeStatus::getNodeId)
+                .findFirst();
+    }
+
     public NodeStatus status(String nodeId) {
         try {
             return NodeServiceGrpc.newBlockingStub(channels.get(nodeId))
@@ -285,8 +297,6 @@ public final class ClusterClient implements AutoCloseable {
             }
         }
     }
-
-    private static final int ADD_BACK_SECONDS = 120;
 
     private void setConfiguration(List<RaftPeer> peers, String what) {
         try {

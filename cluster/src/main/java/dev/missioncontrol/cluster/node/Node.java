@@ -97,8 +97,8 @@ public final class Node implements AutoCloseable {
 
         RaftGroup group = RaftSetup.group(spec);
         Path raftDir = dataDir.resolve("raft");
-        boolean existing =
-                Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
+        Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
+        boolean existing = Files.isDirectory(groupDir);
         this.raft = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))
                 .setGroup(group)
@@ -114,7 +114,7 @@ public final class Node implements AutoCloseable {
                 voter.close();
             }
             if (existing && corrupted(e)) {
-                throw damaged(id, raftDir.resolve(group.getGroupId().getUuid().toString()), e);
+                throw damaged(id, groupDir, e);
             }
             throw e;
         }
@@ -151,10 +151,6 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
-     * others'. The message names the file Ratis reported and the way back ({@code cluster rejoin}).
-     */
-    /**
      * Whether a failed start is unreadable Raft data (a bad checksum, a truncated or overwritten segment, a snapshot
      * that does not match its MD5), rather than a lock, a permission or a full disk, which need another remedy.
      */
@@ -175,29 +171,23 @@ public final class Node implements AutoCloseable {
         return false;
     }
 
+    /**
+     * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
+     * others'. The message names the file Ratis reported (or, when Ratis names none, the log segments) and the way
+     * back ({@code cluster rejoin}).
+     */
     static IllegalStateException damaged(String id, Path groupDir, Throwable e) {
-        String detail = e.getMessage();
-        boolean named = false;
+        String named = null;
+        String deepest = e.getMessage();
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = c.getMessage();
-            if (m != null && !named && (c instanceof IOException || m.contains(groupDir.toString()))) {
-                detail = m;
-                named = m.contains(groupDir.toString());
+            if (m != null && named == null && m.contains(groupDir.toString())) {
+                named = m;
+            } else if (m != null && c instanceof IOException) {
+                deepest = m;
             }
         }
-        if (!named) {
-            // Ratis does not always say which file it was reading (a bad checksum does not): list the log segments.
-            try (var files = Files.list(groupDir.resolve("current"))) {
-                List<String> segments = files.map(f -> f.getFileName().toString())
-                        .filter(f -> f.startsWith("log_"))
-                        .sorted()
-                        .toList();
-                detail = detail.replaceAll("\\.$", "") + " in the log segment" + (segments.size() == 1 ? " " : "s ")
-                        + String.join(", ", segments);
-            } catch (IOException | RuntimeException ignored) {
-                // No listing: the directory alone is named.
-            }
-        }
+        String detail = named != null ? named : deepest.replaceAll("\\.$", "") + segments(groupDir);
         return new IllegalStateException(
                 "The Raft data of node " + id + " in " + groupDir + " is damaged (" + detail
                         + "). The node refuses to start so that it cannot rejoin with a log that differs from the"
@@ -206,6 +196,21 @@ public final class Node implements AutoCloseable {
                         + " (in the console: Rebuild " + id + " from the leader, in the node's menu): the directory"
                         + " is kept aside for analysis, the node starts empty and copies the log from the leader.",
                 e);
+    }
+
+    /** " in the log segment(s) …" of a group directory, or "" when they cannot be listed. */
+    private static String segments(Path groupDir) {
+        try (var files = Files.list(groupDir.resolve("current"))) {
+            List<String> segments = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.startsWith("log_"))
+                    .sorted()
+                    .toList();
+            return segments.isEmpty()
+                    ? ""
+                    : " in the log segment" + (segments.size() == 1 ? " " : "s ") + String.join(", ", segments);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static RaftProperties properties(ClusterSpec.NodeSpec me, Path raftDir) {
@@ -290,21 +295,21 @@ public final class Node implements AutoCloseable {
             return; // replaying an old query after a restart: its decision is already in the log.
         }
         long start = System.nanoTime();
-        String json;
+        dev.missioncontrol.models.generate.Answer answer;
         try {
             AskResult r = pipeline.ask(query.getText());
-            json = r.answer().toJson();
+            answer = r.answer();
         } catch (RuntimeException e) {
             log.warn("{} could not answer {}: {}", tag, query.getId(), e.getMessage());
-            json = new dev.missioncontrol.models.generate.Answer(
-                            "This node could not answer: " + e.getMessage(),
-                            List.of(),
-                            0,
-                            dev.missioncontrol.models.generate.Answer.REFUSE)
-                    .toJson();
+            answer = new dev.missioncontrol.models.generate.Answer(
+                    "This node could not answer: " + e.getMessage(),
+                    List.of(),
+                    0,
+                    dev.missioncontrol.models.generate.Answer.REFUSE);
         }
+        String json = answer.toJson();
         double latency = (System.nanoTime() - start) / 1e6;
-        float[] vector = voter.embedSymmetric(answerText(json));
+        float[] vector = voter.embedSymmetric(answer.answer());
         Answer.Builder a = Answer.newBuilder()
                 .setQueryId(query.getId())
                 .setNodeId(me.id())

@@ -102,13 +102,7 @@ class ClusterIT {
         // The missing node is known to be down: the leader does not wait for the 10 s deadline.
         assertThat(tookMs).isLessThan(9_000);
         cluster.start(old);
-        cluster.await(old + " catches up", Duration.ofSeconds(60), () -> {
-            try {
-                return cluster.client.history(old).equals(cluster.client.history(cluster.leader()));
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        cluster.await(old + " catches up", Duration.ofSeconds(60), () -> cluster.hasLeadersHistory(old));
     }
 
     @Test
@@ -186,13 +180,10 @@ class ClusterIT {
         cluster.client.leaveGroup(damaged);
         cluster.start(damaged);
         cluster.client.addBack(damaged);
-        cluster.await(damaged + " has the leader's history", Duration.ofSeconds(60), () -> {
-            try {
-                return cluster.client.history(damaged).equals(cluster.client.history(cluster.leader()));
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        cluster.await(
+                damaged + " has the leader's history",
+                Duration.ofSeconds(60),
+                () -> cluster.hasLeadersHistory(damaged));
         QueryRecord r = ask("What is the maximum charge voltage of the battery?");
         assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
         assertThat(r.getAnswersList()).extracting(Answer::getNodeId).contains(damaged);

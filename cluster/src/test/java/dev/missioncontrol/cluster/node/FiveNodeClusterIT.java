@@ -55,14 +55,6 @@ class FiveNodeClusterIT {
                 .toList();
     }
 
-    private static boolean sameHistory(String node) {
-        try {
-            return cluster.client.history(node).equals(cluster.client.history(cluster.leader()));
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     @Test
     @Order(1)
     void fiveNodesAnswerAndTheVoteCountsAgainstAQuorumOfThree() throws Exception {
@@ -106,7 +98,10 @@ class FiveNodeClusterIT {
 
         cluster.kill(victim);
         cluster.start(victim);
-        cluster.await(victim + " is back with the same history", Duration.ofSeconds(120), () -> sameHistory(victim));
+        cluster.await(
+                victim + " is back with the same history",
+                Duration.ofSeconds(120),
+                () -> cluster.hasLeadersHistory(victim));
         String log = Files.readString(cluster.logFile(victim));
         assertThat(log.substring(log.lastIndexOf("$ "))).contains("Loaded snapshot");
         assertThat(cluster.client.history(victim))
@@ -118,7 +113,7 @@ class FiveNodeClusterIT {
     @Order(3)
     void twoNodesDyingMidQueryStillLeaveADecisionFromTheOtherThree() throws Exception {
         cluster.await("all five nodes in step", Duration.ofSeconds(60), () -> cluster.spec.nodes().stream()
-                .allMatch(n -> sameHistory(n.id())));
+                .allMatch(n -> cluster.hasLeadersHistory(n.id())));
         List<String> victims = followers().subList(0, 2);
         long start = System.nanoTime();
         ClusterClient.Submission s = cluster.client.track("How long is the hardware watchdog timeout?");

@@ -2,7 +2,6 @@ package dev.missioncontrol.cluster.node;
 
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
-import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.knowledge.KnowledgeBase;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
@@ -133,12 +132,16 @@ final class LocalCluster implements AutoCloseable {
     }
 
     String leader() {
-        for (NodeStatus s : client.status()) {
-            if ("LEADER".equals(s.getRole())) {
-                return s.getNodeId();
-            }
+        return client.leader().orElse(null);
+    }
+
+    /** Whether a node has applied the same decision history as the leader (false while either is unreachable). */
+    boolean hasLeadersHistory(String node) {
+        try {
+            return client.history(node).equals(client.history(leader()));
+        } catch (RuntimeException e) {
+            return false;
         }
-        return null;
     }
 
     /** Polls until the condition holds, or fails with the node logs' tails. */
