@@ -82,6 +82,14 @@ public final class KnowledgeBase implements AutoCloseable {
         return index.embedder();
     }
 
+    /** The text of every passage that can be retrieved: the handbook's, then each ingested document's. */
+    public synchronized List<String> passageTexts() {
+        List<String> texts = new ArrayList<>();
+        handbook.forEach(c -> texts.add(c.text()));
+        ingested.values().forEach(chunks -> chunks.forEach(c -> texts.add(c.text())));
+        return texts;
+    }
+
     /** Best passages for a question. */
     public List<Passage> search(String question, int k, RetrievalMode mode) {
         return index.search(question, index.embedder().embedQuery(question), k, mode);

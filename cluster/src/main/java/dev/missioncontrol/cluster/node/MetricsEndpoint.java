@@ -45,6 +45,13 @@ final class MetricsEndpoint implements AutoCloseable {
         gauge(sb, "mc_raft_is_leader", "1 when this node leads", node, "LEADER".equals(s.getRole()) ? 1 : 0);
         gauge(sb, "mc_raft_commit_index", "Last committed log index", node, s.getCommitIndex());
         gauge(sb, "mc_raft_applied_index", "Last applied log index", node, s.getAppliedIndex());
+        gauge(
+                sb,
+                "mc_sentences_ready",
+                "Knowledge sentences whose vectors are ready (of mc_sentences_total)",
+                node,
+                s.getSentencesReady());
+        gauge(sb, "mc_sentences_total", "Knowledge sentences there are", node, s.getSentencesTotal());
         Map<String, Integer> byStatus = new TreeMap<>(Map.of("CONSENSUS", 0, "DEGRADED", 0, "NO_CONSENSUS", 0));
         double latencySum = 0;
         int latencyCount = 0;

@@ -17,6 +17,7 @@ import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
+import dev.missioncontrol.models.generate.SentenceVectors;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -75,6 +77,13 @@ public final class Node implements AutoCloseable {
     private final ExecutorService answerWorker;
     private final ExecutorService verifier;
     private final ScheduledExecutorService leaderDuty;
+    private final ExecutorService warmer;
+    /** Answer, verification and ingest tasks queued or running: the sentence warm-up waits while there are any. */
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+    /** How far the background embedding of the knowledge's sentences has come (in the node's status). */
+    private final AtomicReference<SentenceVectors.Progress> sentences =
+            new AtomicReference<>(new SentenceVectors.Progress(0, 0));
+
     private final Map<String, Long> appliedAt = new ConcurrentHashMap<>();
     private final Set<String> proposed = ConcurrentHashMap.newKeySet();
     private final String tag;
@@ -93,6 +102,7 @@ public final class Node implements AutoCloseable {
         this.answerWorker = Executors.newSingleThreadExecutor(named(id + "-answer"));
         this.verifier = Executors.newSingleThreadExecutor(named(id + "-verify"));
         this.leaderDuty = Executors.newSingleThreadScheduledExecutor(named(id + "-leader"));
+        this.warmer = Executors.newSingleThreadExecutor(named(id + "-warm"));
         this.stateMachine = new QueryStateMachine(new Listener());
 
         RaftGroup group = RaftSetup.group(spec);
@@ -118,7 +128,7 @@ public final class Node implements AutoCloseable {
             }
             throw e;
         }
-        this.runtime = new NodeRuntime(id, raft, group.getGroupId());
+        this.runtime = new NodeRuntime(id, raft, group.getGroupId(), sentences::get);
         this.client = RaftSetup.client(spec, TimeDuration.valueOf(10, TimeUnit.SECONDS));
         this.api = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.apiPort()))
                 .executor(Executors.newFixedThreadPool(4, named(id + "-api")))
@@ -127,6 +137,7 @@ public final class Node implements AutoCloseable {
                 .start();
         this.metrics = new MetricsEndpoint(me, runtime, stateMachine);
         leaderDuty.scheduleWithFixedDelay(this::closeQueries, 50, 50, TimeUnit.MILLISECONDS);
+        warmSentences();
         log.info(
                 "{} started: raft {}, api {}, metrics {}, retrieval {}, data {}",
                 tag,
@@ -264,7 +275,7 @@ public final class Node implements AutoCloseable {
         @Override
         public void onQuery(Query query, long index) {
             appliedAt.putIfAbsent(query.getId(), System.nanoTime());
-            answerWorker.execute(() -> answer(query));
+            work(answerWorker, () -> answer(query));
         }
 
         @Override
@@ -280,13 +291,58 @@ public final class Node implements AutoCloseable {
         @Override
         public void onDecision(QueryRecord record) {
             if (!record.getDecision().getLeaderId().equals(me.id())) {
-                verifier.execute(() -> verify(record));
+                work(verifier, () -> verify(record));
             }
         }
 
         @Override
         public void onKnowledge(KnowledgeUpdate update) {
-            answerWorker.execute(() -> ingest(update));
+            work(answerWorker, () -> ingest(update));
+            warmSentences(); // the new document's sentences
+        }
+    }
+
+    /** Runs a task on a worker, counted as {@link #busy} from now until it ends. */
+    private void work(ExecutorService worker, Runnable task) {
+        busy.incrementAndGet();
+        try {
+            worker.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    busy.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            busy.decrementAndGet(); // stopping
+        }
+    }
+
+    /**
+     * Embeds, in the background and only while no query is being answered or verified, the sentences this node's
+     * generator ranks, so that no question pays for embedding a passage seen for the first time. Saved beside the
+     * index: a restarted node only loads them.
+     */
+    private void warmSentences() {
+        try {
+            warmer.execute(() -> {
+                try {
+                    long t = System.nanoTime();
+                    var done = pipeline.warmSentences(() -> busy.get() == 0, sentences::set);
+                    sentences.set(done);
+                    log.info(
+                            "{} holds the vectors of all {} sentences of its knowledge ({} ms)",
+                            tag,
+                            done.total(),
+                            (System.nanoTime() - t) / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.warn("{} could not embed its knowledge's sentences ahead of time: {}", tag, e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping.
         }
     }
 
@@ -507,8 +563,17 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             log.warn("{} closing the Raft server failed: {}", tag, e.getMessage());
         }
-        answerWorker.shutdownNow();
-        verifier.shutdownNow();
+        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
+            worker.shutdownNow();
+        }
+        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
+            try {
+                // An embedding in progress must end before its model is closed below.
+                worker.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (ownsVoter) {
             voter.close();
         }

@@ -4,6 +4,7 @@ import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.LogEntryView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.models.generate.SentenceVectors;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,11 +24,17 @@ final class NodeRuntime {
     private final RaftServer server;
     private final RaftGroupId group;
     private final long started = System.currentTimeMillis();
+    private final java.util.function.Supplier<SentenceVectors.Progress> sentences;
 
-    NodeRuntime(String id, RaftServer server, RaftGroupId group) {
+    NodeRuntime(
+            String id,
+            RaftServer server,
+            RaftGroupId group,
+            java.util.function.Supplier<SentenceVectors.Progress> sentences) {
         this.id = id;
         this.server = server;
         this.group = group;
+        this.sentences = sentences;
     }
 
     private RaftServer.Division division() {
@@ -74,7 +81,9 @@ final class NodeRuntime {
                 .setProcessCpu(cpu())
                 .setUptimeMillis(System.currentTimeMillis() - started)
                 .setRetrievalModel(me.model())
-                .setDecisions(decisions);
+                .setDecisions(decisions)
+                .setSentencesReady(sentences.get().done())
+                .setSentencesTotal(sentences.get().total());
         b.addAllRecent(recent(log, 10));
         return b.build();
     }

@@ -55,6 +55,10 @@ class ClusterIT {
     @Order(1)
     void aLeaderIsElectedAndAQuerySentToAFollowerDecidesWithThreeAnswers() throws Exception {
         cluster.await("a leader", Duration.ofSeconds(60), () -> cluster.leader() != null);
+        // Each node loaded the handbook's sentence vectors saved beside its index instead of embedding them again.
+        cluster.await(
+                "every node holds its sentence vectors", Duration.ofSeconds(30), () -> cluster.client.status().stream()
+                        .allMatch(n -> n.getSentencesTotal() > 1000 && n.getSentencesReady() == n.getSentencesTotal()));
         QueryRecord r = ask("What is the maximum charge voltage of the battery?");
         assertThat(r.getAnswersList()).extracting(Answer::getNodeId).containsExactlyInAnyOrder("n1", "n2", "n3");
         assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
@@ -108,6 +112,7 @@ class ClusterIT {
     @Test
     @Order(5)
     void anIngestedDocumentIsRetrievableOnEveryNode() throws Exception {
+        int before = cluster.client.status("n1").getSentencesTotal();
         cluster.client.ingest("ops-bulletin-7", """
                 # Operations Bulletin 7
                 ## Reaction Wheel 3 Bearing Friction
@@ -122,6 +127,13 @@ class ClusterIT {
                 return false;
             }
         });
+        // The bulletin's sentences are embedded ahead of the next question about them, on every node.
+        cluster.await(
+                "every node embedded the bulletin's sentences",
+                Duration.ofSeconds(30),
+                () -> cluster.client.status().stream()
+                        .allMatch(
+                                n -> n.getSentencesTotal() > before && n.getSentencesReady() == n.getSentencesTotal()));
     }
 
     @Test

@@ -3,12 +3,15 @@ package dev.missioncontrol.cluster.node;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.knowledge.KnowledgeBase;
+import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
+import dev.missioncontrol.models.generate.SentenceVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -40,7 +44,21 @@ final class LocalCluster implements AutoCloseable {
         Path template = root.resolve("template");
         try (var embedder = OnnxEmbedder.load(EmbeddingModel.MINILM, models, 2);
                 var kb = KnowledgeBase.open(template, embedder)) {
-            // Built once here; every node finds the same fingerprint and reuses it.
+            // Built once here; every node finds the same fingerprint and reuses it. The sentence vectors a node would
+            // otherwise embed in the background after it starts are embedded once per build and copied too.
+            Path sentences = models.resolve(embedder.modelId() + ".sentences");
+            var vectors = new SentenceVectors(embedder);
+            Set<String> all = RagPipeline.sentencesOf(kb);
+            if (vectors.load(sentences) < all.size()) {
+                all.forEach(vectors::vector);
+                vectors.save(sentences, all);
+            }
+            Files.copy(
+                    sentences,
+                    template.resolve("index").resolve(embedder.modelId() + ".sentences"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         for (var n : spec.nodes()) {
             copy(template.resolve("index"), dataDir(n.id()).resolve("index"));

@@ -10,10 +10,19 @@ import dev.missioncontrol.models.generate.GroundedGenerator;
 import dev.missioncontrol.models.generate.LlamaGenerator;
 import dev.missioncontrol.models.generate.OpenAiGenerator;
 import dev.missioncontrol.models.generate.Passage;
+import dev.missioncontrol.models.generate.SentenceVectors;
+import dev.missioncontrol.models.text.Sentences;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's answering pipeline: validate the question, embed it, retrieve passages (hybrid by default), and let the
@@ -22,6 +31,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe as far as its generator is (the grounded default is).
  */
 public final class RagPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RagPipeline.class);
     /** Questions longer than this are cut before anything else looks at them. */
     public static final int MAX_QUESTION_CHARS = 4000;
 
@@ -55,7 +65,9 @@ public final class RagPipeline implements AutoCloseable {
                         }
                         default -> new GroundedGenerator(embedder, config.grounded());
                     };
-            return new RagPipeline(config, embedder, knowledge, generator);
+            RagPipeline pipeline = new RagPipeline(config, embedder, knowledge, generator);
+            pipeline.loadSentenceVectors();
+            return pipeline;
         } catch (RuntimeException e) {
             embedder.close();
             throw e;
@@ -103,6 +115,60 @@ public final class RagPipeline implements AutoCloseable {
         Answer answer = generator.generate(q, passages, tokens);
         long t3 = System.nanoTime();
         return new AskResult(q, answer, passages, warnings, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+    }
+
+    /** Where the grounded generator's sentence vectors are kept between runs: beside the index. */
+    public Path sentenceVectorFile() {
+        return config.dataDir().resolve("index").resolve(embedder.modelId() + ".sentences");
+    }
+
+    private void loadSentenceVectors() {
+        if (generator instanceof GroundedGenerator g) {
+            try {
+                g.sentenceVectors().load(sentenceVectorFile());
+            } catch (IOException e) {
+                log.warn("Ignoring {}; its sentences will be embedded again.", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Embeds ahead of the questions every sentence of every passage the grounded generator could rank, a little at a
+     * time while {@code idle} says so, then saves them beside the index: the first question about any passage is then
+     * as fast as a repeated one. Sentences already known (saved by an earlier run) cost nothing. Does nothing for the
+     * other generators, which do not rank sentences.
+     *
+     * @throws InterruptedException when the thread is interrupted
+     */
+    public SentenceVectors.Progress warmSentences(BooleanSupplier idle, Consumer<SentenceVectors.Progress> progress)
+            throws InterruptedException {
+        if (!(generator instanceof GroundedGenerator g)) {
+            return new SentenceVectors.Progress(0, 0);
+        }
+        while (!idle.getAsBoolean()) {
+            Thread.sleep(25); // a document being ingested is part of what to warm
+        }
+        Set<String> all = sentencesOf(knowledge);
+        int embedded = g.sentenceVectors().warm(all, idle, progress);
+        if (embedded > 0 || !java.nio.file.Files.exists(sentenceVectorFile())) {
+            try {
+                g.sentenceVectors().save(sentenceVectorFile(), all);
+            } catch (IOException e) {
+                log.warn("Could not save sentence vectors to {}: {}", sentenceVectorFile(), e.getMessage());
+            }
+        }
+        return new SentenceVectors.Progress(all.size(), all.size());
+    }
+
+    /** Every sentence the grounded generator could rank: those of every passage of the knowledge base. */
+    public static Set<String> sentencesOf(KnowledgeBase knowledge) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String text : knowledge.passageTexts()) {
+            for (Sentences.Unit u : Sentences.split(text)) {
+                all.add(u.text());
+            }
+        }
+        return all;
     }
 
     private String prepare(String question, List<String> warnings) {

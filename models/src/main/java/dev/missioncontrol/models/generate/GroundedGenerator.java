@@ -8,9 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -28,7 +26,7 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * <p>Deterministic: the same question and passages always give the same answer. Thread-safe; sentence vectors are
- * cached.
+ * cached in {@link SentenceVectors}.
  */
 public final class GroundedGenerator implements Generator {
     private static final Pattern PROCEDURE_QUESTION = Pattern.compile(
@@ -52,8 +50,6 @@ public final class GroundedGenerator implements Generator {
     private static final int MIN_SENTENCES = 3;
     /** A procedure ranked below the best passage is still preferred when its similarity is this close. */
     private static final double PROCEDURE_MARGIN = 0.1;
-
-    private static final int CACHE_LIMIT = 50_000;
 
     /**
      * Tuning of the grounded generator.
@@ -80,12 +76,18 @@ public final class GroundedGenerator implements Generator {
     private final Embedder embedder;
     private final Config config;
     private final Calibration calibration;
-    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    private final SentenceVectors sentences;
 
     public GroundedGenerator(Embedder embedder, Config config) {
         this.embedder = embedder;
         this.config = config;
         this.calibration = Calibration.of(embedder.modelId());
+        this.sentences = new SentenceVectors(embedder);
+    }
+
+    /** The vectors of the sentences this generator ranks: warm them ahead of time, save and load them. */
+    public SentenceVectors sentenceVectors() {
+        return sentences;
     }
 
     @Override
@@ -250,15 +252,7 @@ public final class GroundedGenerator implements Generator {
     }
 
     private float[] vector(String sentence) {
-        float[] v = vectors.get(sentence);
-        if (v == null) {
-            if (vectors.size() > CACHE_LIMIT) {
-                vectors.clear();
-            }
-            v = embedder.embedPassage(sentence);
-            vectors.put(sentence, v);
-        }
-        return v;
+        return sentences.vector(sentence);
     }
 
     private record Candidate(Passage passage, int rank, int position, String text, float[] vector, double score) {}
