@@ -29,6 +29,7 @@ final class NodeTile {
     private final Label figures = Fx.label("", "figure");
     private final Label process = Fx.label("", "figure");
     private final Label why = Fx.label("", "why");
+    private final Label warm = Fx.label("", "figure");
     private Theme theme;
     private String painted = "";
 
@@ -39,9 +40,16 @@ final class NodeTile {
         why.setMaxWidth(200);
         why.setMinHeight(Region.USE_PREF_SIZE);
         model.textProperty().bind(node.modelProperty());
+        name.setMinWidth(Region.USE_PREF_SIZE); // the model name is cut short first, never the node's id
         HBox head = new HBox(8, name, model);
         head.setAlignment(javafx.geometry.Pos.BASELINE_LEFT);
-        VBox body = new VBox(3, head, role, figures, process, why);
+        warm.managedProperty().bind(warm.visibleProperty());
+        Fx.explain(
+                warm,
+                "This node is embedding the sentences of its knowledge ahead of the questions, while it answers nothing."
+                        + " Until it has, a question about a passage it has not embedded yet takes it longer. Done once"
+                        + " per data directory, and again after a document is ingested.");
+        VBox body = new VBox(3, head, role, figures, process, warm, why);
         body.setPadding(new Insets(2, 0, 0, 0));
         Fx.explain(figures, Terms.TERM + "\n\n" + Terms.COMMIT);
         Fx.explain(role, Terms.LEADER);
@@ -66,6 +74,7 @@ final class NodeTile {
         node.processProperty().addListener((o, a, b) -> update());
         node.uptimeProperty().addListener((o, a, b) -> update());
         node.whyProperty().addListener((o, a, b) -> update());
+        node.warmUpProperty().addListener((o, a, b) -> update());
         node.leaderProperty().addListener((o, a, b) -> update());
         update();
     }
@@ -94,6 +103,8 @@ final class NodeTile {
                         ? node.processProperty().get() + " · up "
                                 + node.uptimeProperty().get()
                         : "");
+        warm.setText(up ? node.warmUpProperty().get() : "");
+        warm.setVisible(!warm.getText().isEmpty());
         why.setText(node.whyProperty().get());
         why.setVisible(!why.getText().isEmpty());
         name.setText(node.leaderProperty().get() ? node.id() + " ★" : node.id());

@@ -25,6 +25,7 @@ public final class NodeViewModel {
     private final ReadOnlyStringWrapper indices = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper process = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper uptime = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper warmUp = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper model = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper why = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<List<LogEntryView>> recent = new ReadOnlyObjectWrapper<>(List.of());
@@ -125,12 +126,27 @@ public final class NodeViewModel {
         process.set(String.format(
                 java.util.Locale.ROOT, "cpu %3.0f%% · %4.0f MB", 100 * s.getProcessCpu(), s.getRssBytes() / 1048576.0));
         uptime.set(formatUptime(s.getUptimeMillis()));
+        warmUp.set(warmUp(s));
         if (!s.getRetrievalModel().isEmpty()) {
             model.set(s.getRetrievalModel());
         }
         if (!s.getRecentList().equals(recent.get())) {
             recent.set(List.copyOf(s.getRecentList()));
         }
+    }
+
+    /**
+     * While the node is still embedding its knowledge's sentences in the background (after its first start or an
+     * ingest), how far it has come; until then its answers about passages not yet embedded are slower. Empty after.
+     */
+    static String warmUp(NodeStatus s) {
+        int total = s.getSentencesTotal();
+        int ready = s.getSentencesReady();
+        return total > 0 && ready < total ? "embedding knowledge " + (100 * ready / total) + " %" : "";
+    }
+
+    public ReadOnlyStringProperty warmUpProperty() {
+        return warmUp.getReadOnlyProperty();
     }
 
     void process(NodeProcess p) {

@@ -40,6 +40,16 @@ class NodesViewModelTest {
     }
 
     @Test
+    void aNodeStillEmbeddingItsKnowledgeSaysHowFarItIs() {
+        NodeStatus.Builder s = NodeStatus.newBuilder();
+        assertThat(NodeViewModel.warmUp(s.build())).isEmpty();
+        assertThat(NodeViewModel.warmUp(
+                        s.setSentencesReady(326).setSentencesTotal(1304).build()))
+                .isEqualTo("embedding knowledge 25 %");
+        assertThat(NodeViewModel.warmUp(s.setSentencesReady(1304).build())).isEmpty();
+    }
+
+    @Test
     void startsInStandbyAndBecomesReadyWithALeader() {
         vm.apply();
         assertThat(vm.healthProperty().get()).isEqualTo(Status.STANDBY);
