@@ -119,6 +119,7 @@ public final class Node implements AutoCloseable {
         try {
             raft.start();
         } catch (IOException | RuntimeException e) {
+            stopWorkers(); // replaying the log may have started an ingest or a warm-up on the models closed below
             pipeline.close();
             if (ownsVoter) {
                 voter.close();
@@ -548,6 +549,20 @@ public final class Node implements AutoCloseable {
         };
     }
 
+    /** Stops the worker threads and waits for them: an embedding in progress must end before its model is closed. */
+    private void stopWorkers() {
+        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
+            worker.shutdownNow();
+        }
+        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
+            try {
+                worker.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Override
     public void close() {
         leaderDuty.shutdownNow();
@@ -563,17 +578,7 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             log.warn("{} closing the Raft server failed: {}", tag, e.getMessage());
         }
-        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
-            worker.shutdownNow();
-        }
-        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
-            try {
-                // An embedding in progress must end before its model is closed below.
-                worker.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopWorkers();
         if (ownsVoter) {
             voter.close();
         }
