@@ -197,7 +197,8 @@ final class ClusterBench {
     /**
      * The cluster's work without consensus, in this process: one thread per node answers with the same retrieval model
      * and embeds its answer with the voting model, each with embedders of its own as a node has, then the vote is
-     * counted as the leader counts it. Then one answer alone (a fresh pipeline), with no redundancy and no vote.
+     * counted as the leader counts it. Then one answer alone (a pipeline that has not seen the measured questions),
+     * with no redundancy and no vote.
      */
     private static void inProcess(
             Path dataDir,
@@ -217,12 +218,13 @@ final class ClusterBench {
             first.warmSentences(() -> true, p -> {});
             List<RagPipeline> nodes = new ArrayList<>();
             List<Embedder> voters = new ArrayList<>();
-            for (int i = 0; i <= n; i++) {
+            for (int i = 0; i < n; i++) {
                 nodes.add(sibling(first, open));
                 voters.add(track(open, OnnxEmbedder.load(Vote.MODEL, dataDir.resolve("models"), 1)));
             }
             for (String q : warmUp.subList(0, Math.min(40, warmUp.size()))) {
-                for (int i = 0; i <= n; i++) {
+                first.ask(q);
+                for (int i = 0; i < n; i++) {
                     voters.get(i).embedSymmetric(nodes.get(i).ask(q).answer().answer());
                 }
             }
@@ -242,7 +244,7 @@ final class ClusterBench {
                 Vote.decide(vectors, n, spec.tau());
                 redundant.add((System.nanoTime() - t) / 1e6);
             }
-            RagPipeline alone = nodes.get(n); // has seen only the warm-up questions
+            RagPipeline alone = first; // has seen only the warm-up questions
             for (String q : questions) {
                 long t = System.nanoTime();
                 alone.ask(q);

@@ -123,7 +123,7 @@ public final class GroundedGenerator implements Generator {
         for (Passage p : passages.subList(0, Math.min(2, passages.size()))) {
             coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text())));
             for (Sentences.Unit u : Sentences.split(p.text())) {
-                sentence = Math.max(sentence, Embedder.cosine(qv, vector(u.text())));
+                sentence = Math.max(sentence, Embedder.cosine(qv, sentences.vector(u.text())));
             }
         }
         double similarity = passages.getFirst().similarity();
@@ -191,7 +191,7 @@ public final class GroundedGenerator implements Generator {
             List<Sentences.Unit> units = Sentences.split(p.text());
             for (int i = 0; i < units.size(); i++) {
                 String text = units.get(i).text();
-                float[] v = vector(text);
+                float[] v = sentences.vector(text);
                 double sim = Embedder.cosine(qv, v);
                 double lex = Terms.coverage(qTerms, Terms.of(text));
                 // The passage ranking already weighed whole sections: prefer the best one, and its opening
@@ -249,10 +249,6 @@ public final class GroundedGenerator implements Generator {
             citations.add(Citation.of(c.passage()));
         }
         return new Answer(text.toString(), List.copyOf(citations), evidence.confidence(), Answer.INFORM);
-    }
-
-    private float[] vector(String sentence) {
-        return sentences.vector(sentence);
     }
 
     private record Candidate(Passage passage, int rank, int position, String text, float[] vector, double score) {}

@@ -9,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,17 +85,21 @@ class SentenceVectorsTest {
         var e = new CountingEmbedder("m1");
         var v = new SentenceVectors(e);
         AtomicBoolean idle = new AtomicBoolean(false);
-        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch asked = new CountDownLatch(3);
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                v.warm(List.of("a"), () -> asked.incrementAndGet() > 0 && idle.get(), p -> {});
+                v.warm(
+                        List.of("a"),
+                        () -> {
+                            asked.countDown();
+                            return idle.get();
+                        },
+                        p -> {});
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
         });
-        while (asked.get() < 3) {
-            Thread.sleep(10);
-        }
+        assertThat(asked.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(e.embedded).isEmpty();
         idle.set(true);
         t.join(5_000);
