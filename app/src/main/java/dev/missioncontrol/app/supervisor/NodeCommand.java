@@ -44,8 +44,7 @@ public final class NodeCommand {
                         && !a.startsWith("-Dtestfx")
                         && !a.startsWith("-Dmonocle"))
                 .toList());
-        cmd.add("-Xms32m");
-        cmd.add("-Xmx256m");
+        cmd.addAll(NodeMain.JVM_OPTIONS);
         cmd.addAll(List.of(
                 "-cp",
                 classPath(files.dir),

@@ -77,10 +77,9 @@ final class LocalCluster implements AutoCloseable {
 
     void start(String id) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        cmd.addAll(NodeMain.JVM_OPTIONS);
+        cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
                 "-cp",
