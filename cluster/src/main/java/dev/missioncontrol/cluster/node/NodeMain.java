@@ -26,14 +26,21 @@ public final class NodeMain {
      */
     public static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
 
+    /** Held so the setting sticks (JUL keeps loggers weakly): Lucene's notice about the Vector API is not for operators. */
+    private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
     private NodeMain() {}
 
     public static void main(String[] args) {
         // A node's log is its operator-facing record: lifecycle and leadership at INFO, Ratis internals at WARN.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        // A node's first proposal goes to a peer that may not lead; the Ratis client logs that redirect as an error
+        // although it retries at the leader. A proposal that really fails is logged by the node itself.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.OrderedAsync", "off");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        LUCENE.setLevel(java.util.logging.Level.SEVERE);
         String id = null;
         Path cluster = null, data = null, models = null;
         Long parent = null;

@@ -83,7 +83,8 @@ final class NodeRuntime {
                 .setRetrievalModel(me.model())
                 .setDecisions(decisions)
                 .setSentencesReady(sentences.get().done())
-                .setSentencesTotal(sentences.get().total());
+                .setSentencesTotal(sentences.get().total())
+                .setPid(ProcessHandle.current().pid());
         b.addAllRecent(recent(log, 10));
         return b.build();
     }
