@@ -6,6 +6,7 @@ import dev.missioncontrol.app.cli.ClusterCommand;
 import dev.missioncontrol.app.cli.ConsoleCommand;
 import dev.missioncontrol.app.cli.EvalCommand;
 import dev.missioncontrol.app.cli.IngestCommand;
+import dev.missioncontrol.app.cli.NodeRunCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ConsoleCommand.class,
             ClusterCommand.class,
+            NodeRunCommand.class,
             AskCommand.class,
             IngestCommand.class,
             EvalCommand.class,

@@ -6,6 +6,7 @@ import dev.missioncontrol.app.supervisor.NodeRepair;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.models.embed.EmbeddingModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,13 +21,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code cluster up|status|down|rejoin}: a local cluster of node JVMs on loopback. */
+/**
+ * {@code cluster up|status|down|rejoin}: a local cluster of node JVMs on loopback; {@code cluster init}: the cluster file
+ * of a cluster across hosts.
+ */
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
-        description = "Start, inspect and stop a local cluster of node JVMs on loopback.",
+        description = "Start, inspect and stop a local cluster of node JVMs on loopback, or write the cluster file of a"
+                + " cluster across hosts.",
         subcommands = {
             ClusterCommand.Up.class,
+            ClusterCommand.Init.class,
             ClusterCommand.Status.class,
             ClusterCommand.Down.class,
             ClusterCommand.Rejoin.class
@@ -113,6 +119,85 @@ public final class ClusterCommand implements Runnable {
             err.println("error: no leader within " + waitSeconds + " s; node logs are in "
                     + files.log("n1").getParent());
             return 1;
+        }
+    }
+
+    /** {@code cluster init --hosts …}: the cluster file of a cluster whose nodes run on several hosts. */
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description = "Write the cluster file of a cluster across hosts (one node per listed host, fixed ports),"
+                    + " and print what to run on each host.")
+    static final class Init implements Callable<Integer> {
+        @Option(
+                names = "--hosts",
+                required = true,
+                split = ",",
+                paramLabel = "HOST",
+                description = "One host name or address per node, in node order (n1, n2, …); a host may repeat.")
+        List<String> hosts;
+
+        @Option(
+                names = "--models",
+                split = ",",
+                paramLabel = "ID",
+                description = "Retrieval models, cycled over the nodes (default: all-minilm-l6-v2,"
+                        + " bge-small-en-v1.5, e5-small-v2).")
+        List<String> models;
+
+        @Option(
+                names = "--base-port",
+                defaultValue = "7100",
+                description = "Node i listens on base+i (Raft), base+100+i (API), base+200+i (metrics); default 7100.")
+        int basePort;
+
+        @Option(
+                names = "--deadline-ms",
+                defaultValue = "10000",
+                description = "How long the leader waits for answers (default 10000).")
+        long deadline;
+
+        @Option(
+                names = "--out",
+                defaultValue = "cluster.conf",
+                paramLabel = "FILE",
+                description = "Where to write the file (default cluster.conf); an existing file is not overwritten.")
+        Path file;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (Files.exists(file)) {
+                spec.commandLine()
+                        .getErr()
+                        .println("error: " + file + " exists; it may be the file of a running cluster. Remove it"
+                                + " first, or write elsewhere with --out FILE.");
+                return 1;
+            }
+            List<String> chosen = models == null ? ClusterSpec.DIVERSE_MODELS : models;
+            for (String m : chosen) {
+                EmbeddingModel.byId(m); // names the known models when one is wrong
+            }
+            ClusterSpec cluster = ClusterSpec.forHosts(hosts, chosen, basePort).withDeadlineMillis(deadline);
+            if (!List.of(3, 4, 5, 7).contains(cluster.size())) {
+                out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", cluster.size());
+            }
+            cluster.write(file);
+            out.printf("wrote %s:%n%n%s%n", file, cluster.format());
+            out.println("Copy it to every host, open the ports above between the hosts, then on each host run its"
+                    + " node:");
+            for (var n : cluster.nodes()) {
+                out.printf("  on %-15s ./mission-control node --id %s --cluster %s%n", n.host(), n.id(), file);
+            }
+            out.printf("Then, from any host: ./mission-control cluster status --cluster %s%n", file);
+            out.printf(
+                    "                     ./mission-control ask --cluster %s \"What is the main bus voltage?\"%n",
+                    file);
+            out.printf("                     ./mission-control console --attach %s%n", file);
+            return 0;
         }
     }
 
@@ -290,6 +375,15 @@ public final class ClusterCommand implements Runnable {
         return running.size();
     }
 
+    /** The pid this command started the node as, else the one the node reports (on its own host). */
+    private static String pid(NodeStatus s, Map<String, Long> pids) {
+        Long started = pids.get(s.getNodeId());
+        if (started != null && started > 0) {
+            return started.toString();
+        }
+        return "DOWN".equals(s.getRole()) || s.getPid() <= 0 ? "-" : Long.toString(s.getPid());
+    }
+
     static void print(PrintWriter out, List<NodeStatus> status, Map<String, Long> pids) {
         out.printf(
                 Locale.ROOT,
@@ -318,7 +412,7 @@ public final class ClusterCommand implements Runnable {
                     down ? "-" : s.getRetrievalModel(),
                     down ? "-" : String.format(Locale.ROOT, "%.0f", s.getRssBytes() / 1048576.0),
                     down ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.getProcessCpu()),
-                    pids.getOrDefault(s.getNodeId(), -1L) < 0 ? "-" : pids.get(s.getNodeId()));
+                    pid(s, pids));
         }
         out.flush();
     }

@@ -30,6 +30,17 @@ public final class NodeCommand {
      *     starter ({@code cluster up})
      */
     public static List<String> build(ClusterFiles files, String id, Path models, Long parentPid) throws IOException {
+        return build(files.clusterFile(), files.nodeDir(id), files.dir, id, models, parentPid);
+    }
+
+    /**
+     * @param clusterFile the cluster file the node reads
+     * @param nodeDir the node's data directory
+     * @param workDir where a manifest-only class-path jar may be written
+     * @param parentPid the node exits when this process does; null for a node that outlives its starter
+     */
+    public static List<String> build(
+            Path clusterFile, Path nodeDir, Path workDir, String id, Path models, Long parentPid) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -47,14 +58,14 @@ public final class NodeCommand {
         cmd.addAll(NodeMain.JVM_OPTIONS);
         cmd.addAll(List.of(
                 "-cp",
-                classPath(files.dir),
+                classPath(workDir),
                 NodeMain.class.getName(),
                 "--id",
                 id,
                 "--cluster",
-                files.clusterFile().toAbsolutePath().toString(),
+                clusterFile.toAbsolutePath().toString(),
                 "--data-dir",
-                files.nodeDir(id).toAbsolutePath().toString(),
+                nodeDir.toAbsolutePath().toString(),
                 "--models-dir",
                 models.toAbsolutePath().toString()));
         if (parentPid != null) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.missioncontrol.app.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,20 +19,8 @@ class CommandLineTest {
     @TempDir
     Path data;
 
-    record Run(int code, String out, String err) {}
-
-    private Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private PrintCapture run(String... args) {
+        return PrintCapture.run(() -> Main.execute(args));
     }
 
     private String dir() {
@@ -44,7 +29,7 @@ class CommandLineTest {
 
     @Test
     void askLocalPrintsTheJsonAnswerShape() throws Exception {
-        Run r = run(
+        PrintCapture r = run(
                 "ask",
                 "--local",
                 "--data-dir",
@@ -64,7 +49,7 @@ class CommandLineTest {
     void aHugeQuestionIsTruncatedWithAWarningAndStillAnswered() throws Exception {
         String huge = "What is the maximum charge voltage of the battery? " + "padding words ".repeat(8000);
         assertThat(huge.length()).isGreaterThan(100_000);
-        Run r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", huge);
+        PrintCapture r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", huge);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: The question was").contains("only the first");
         assertThat(new ObjectMapper().readTree(r.out()).has("answer")).isTrue();
@@ -72,7 +57,7 @@ class CommandLineTest {
 
     @Test
     void rejoinWithoutALocalClusterOrWithAnUnknownNodeSaysSo() throws Exception {
-        Run none = run("cluster", "rejoin", "n3", "--data-dir", dir());
+        PrintCapture none = run("cluster", "rejoin", "n3", "--data-dir", dir());
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err()).contains("error: no local cluster in").contains("cluster up");
 
@@ -80,7 +65,7 @@ class CommandLineTest {
         java.nio.file.Files.createDirectories(clusterDir);
         dev.missioncontrol.cluster.config.ClusterSpec.loopback(3, List.of("all-minilm-l6-v2"))
                 .write(clusterDir.resolve("cluster.conf"));
-        Run unknown = run("cluster", "rejoin", "n9", "--data-dir", dir());
+        PrintCapture unknown = run("cluster", "rejoin", "n9", "--data-dir", dir());
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err())
                 .contains("the cluster has no node n9")
@@ -90,7 +75,7 @@ class CommandLineTest {
 
     @Test
     void anEmptyQuestionIsAClearUsageError() {
-        Run r = run("ask", "--local", "--data-dir", dir(), "   ");
+        PrintCapture r = run("ask", "--local", "--data-dir", dir(), "   ");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("the question is empty").doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
@@ -99,7 +84,8 @@ class CommandLineTest {
     @Test
     void aMissingGgufFileIsNamed() {
         Path gguf = data.resolve("missing.gguf");
-        Run r = run("ask", "--local", "--data-dir", dir(), "--generator", "llama", "--gguf", gguf.toString(), "q?");
+        PrintCapture r =
+                run("ask", "--local", "--data-dir", dir(), "--generator", "llama", "--gguf", gguf.toString(), "q?");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err())
                 .contains("error: GGUF model file")
@@ -109,7 +95,7 @@ class CommandLineTest {
 
     @Test
     void aServerThatDoesNotAnswerIsNamed() {
-        Run r = run(
+        PrintCapture r = run(
                 "ask",
                 "--local",
                 "--data-dir",
@@ -130,7 +116,7 @@ class CommandLineTest {
         Path good = Files.writeString(
                 data.resolve("memo.md"),
                 "# Memo\n## Star tracker 2\nSTR-2 baffle is contaminated; prefer STR-1 until the next review.\n");
-        Run ok = run(
+        PrintCapture ok = run(
                 "ingest",
                 "--local",
                 "--data-dir",
@@ -142,7 +128,7 @@ class CommandLineTest {
         assertThat(ok.out()).contains("ingested").contains("1 chunks");
 
         Path bad = Files.write(data.resolve("scan.pdf"), new byte[] {1, 2, 3});
-        Run fail = run(
+        PrintCapture fail = run(
                 "ingest", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", bad.toString());
         assertThat(fail.code()).isEqualTo(1);
         assertThat(fail.err()).contains(bad.toString()).contains("unchanged").doesNotContain("\tat ");
@@ -150,7 +136,7 @@ class CommandLineTest {
 
     @Test
     void askingWithoutARunningClusterSaysHowToStartOne() {
-        Run r = run("ask", "--data-dir", dir(), "What is the bus voltage?");
+        PrintCapture r = run("ask", "--data-dir", dir(), "What is the bus voltage?");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("No cluster is running").contains("cluster up");
     }
@@ -160,7 +146,7 @@ class CommandLineTest {
         Path file = Files.writeString(
                 data.resolve("bad.conf"),
                 "group = 3f0c5a1e-8d2b-4c61-9f43-0b7e2a9d6c11\nnode n1 127.0.0.1 raft=7101 api=seven metrics=7301\n");
-        Run r = run("cluster", "status", "--data-dir", dir(), "--cluster", file.toString());
+        PrintCapture r = run("cluster", "status", "--data-dir", dir(), "--cluster", file.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains(file + " line 2").contains("'seven' is not a port number");
     }
@@ -168,7 +154,7 @@ class CommandLineTest {
     @Test
     void aBadConfigurationFileNamesTheKey() throws Exception {
         Path config = Files.writeString(data.resolve("node.properties"), "retrieval.top-k = many\n");
-        Run r = run("ask", "--local", "--config", config.toString(), "What is the bus voltage?");
+        PrintCapture r = run("ask", "--local", "--config", config.toString(), "What is the bus voltage?");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains(config.toString()).contains("retrieval.top-k");
     }

@@ -101,6 +101,38 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
         return new ClusterSpec(UUID.randomUUID(), DEFAULT_TAU, DEFAULT_DEADLINE_MILLIS, nodes);
     }
 
+    /**
+     * A cluster with one node per listed host (a host may be listed more than once), on fixed ports so that every
+     * host can be given the same file: node {@code i} listens for Raft on {@code basePort + i}, for the API on
+     * {@code basePort + 100 + i} and for metrics on {@code basePort + 200 + i}.
+     *
+     * @param models retrieval models cycled over the nodes
+     */
+    public static ClusterSpec forHosts(List<String> hosts, List<String> models, int basePort) {
+        if (hosts.isEmpty() || hosts.size() > 9) {
+            throw new IllegalArgumentException("list between 1 and 9 hosts, one per node; got " + hosts.size());
+        }
+        if (basePort < 1024 || basePort + 200 + hosts.size() > 65535) {
+            throw new IllegalArgumentException(
+                    "the base port must leave room for 3 ports per node between 1024 and 65535, was " + basePort);
+        }
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 1; i <= hosts.size(); i++) {
+            String host = hosts.get(i - 1).strip();
+            if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("host " + i + " is empty or contains a space: '" + host + "'");
+            }
+            nodes.add(new NodeSpec(
+                    "n" + i,
+                    host,
+                    basePort + i,
+                    basePort + 100 + i,
+                    basePort + 200 + i,
+                    models.get((i - 1) % models.size())));
+        }
+        return new ClusterSpec(UUID.randomUUID(), DEFAULT_TAU, DEFAULT_DEADLINE_MILLIS, nodes);
+    }
+
     private static int freePort(List<ServerSocket> held) {
         try {
             ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

@@ -31,6 +31,25 @@ class ClusterSpecTest {
     }
 
     @Test
+    void aClusterAcrossHostsHasFixedPortsEveryHostCanShare() {
+        ClusterSpec spec = ClusterSpec.forHosts(
+                List.of("10.0.0.1", "10.0.0.2", "10.0.0.2"), List.of("all-minilm-l6-v2", "e5-small-v2"), 7100);
+        assertThat(spec.nodes())
+                .containsExactly(
+                        new ClusterSpec.NodeSpec("n1", "10.0.0.1", 7101, 7201, 7301, "all-minilm-l6-v2"),
+                        new ClusterSpec.NodeSpec("n2", "10.0.0.2", 7102, 7202, 7302, "e5-small-v2"),
+                        new ClusterSpec.NodeSpec("n3", "10.0.0.2", 7103, 7203, 7303, "all-minilm-l6-v2"));
+        Path file = dir.resolve("hosts.conf");
+        spec.write(file);
+        assertThat(ClusterSpec.read(file)).isEqualTo(spec);
+
+        assertThatThrownBy(() -> ClusterSpec.forHosts(List.of("a", " "), List.of("e5-small-v2"), 7100))
+                .hasMessageContaining("host 2 is empty");
+        assertThatThrownBy(() -> ClusterSpec.forHosts(List.of("a"), List.of("e5-small-v2"), 65400))
+                .hasMessageContaining("base port");
+    }
+
+    @Test
     void errorsNameTheFileAndLine() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.conf"), """
                 group = 3f0c5a1e-8d2b-4c61-9f43-0b7e2a9d6c11
