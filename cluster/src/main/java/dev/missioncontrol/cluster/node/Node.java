@@ -46,6 +46,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,12 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     /** Largest difference between a logged and a recomputed similarity that is not a dispute. */
     static final double DISPUTE_TOLERANCE = 0.02;
+    /**
+     * System properties of a node JVM that size its Raft log: entries between log purges (default 1024) and the size
+     * of a log segment file (default 8MB; only whole segments are purged). Small values let a test reach a purge with
+     * a few hundred entries.
+     */
+    static final String PURGE_GAP = "mc.raft.purge-gap", SEGMENT_SIZE = "mc.raft.segment-size";
 
     private final ClusterSpec spec;
     private final ClusterSpec.NodeSpec me;
@@ -244,6 +251,11 @@ public final class Node implements AutoCloseable {
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 400);
+        // The log is purged up to the latest snapshot even while a node is down, so a dead node cannot make the others'
+        // logs grow without bound; a node that comes back behind the purged log is sent the leader's snapshot.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, Integer.getInteger(PURGE_GAP, 1024));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(System.getProperty(SEGMENT_SIZE, "8MB")));
         return p;
     }
 

@@ -76,6 +76,7 @@ final class NodeRuntime {
                 .setLeaderId(
                         info.getLeaderId() == null ? "" : info.getLeaderId().toString())
                 .setCommitIndex(log.getLastCommittedIndex())
+                .setLogStartIndex(log.getStartIndex())
                 .setAppliedIndex(info.getLastAppliedIndex())
                 .setRssBytes((long) (ProcessStats.rssMb() * 1024 * 1024))
                 .setProcessCpu(cpu())

@@ -106,6 +106,10 @@ public final class QueryStateMachine extends BaseStateMachine {
             knowledge.clear();
         }
         load(storage.loadLatestSnapshot());
+        // Ratis reinitializes only after installing a snapshot the leader sent: this node was behind the purged log.
+        log.info(
+                "Caught up from the leader's snapshot at index {}",
+                getLastAppliedTermIndex().getIndex());
         if (getLifeCycle().getCurrentState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);

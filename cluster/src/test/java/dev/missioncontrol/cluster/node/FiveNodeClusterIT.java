@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Five real node JVMs: the vote counts against q(5) = 3, a restarted node recovers from its own snapshot plus the log
- * tail, and two nodes dying while a query is being answered still leave a decision from the other three.
+ * tail, a node that was down while the others purged their logs is sent the leader's snapshot, and two nodes dying
+ * while a query is being answered still leave a decision from the other three.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -37,7 +38,10 @@ class FiveNodeClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = new LocalCluster(root, 5);
+        // Small log segments and purges every 200 entries, so that a node kept down for a few thousand entries comes
+        // back behind the leader's purged log.
+        cluster =
+                new LocalCluster(root, 5, List.of("-D" + Node.SEGMENT_SIZE + "=16KB", "-D" + Node.PURGE_GAP + "=200"));
     }
 
     @AfterAll
@@ -111,6 +115,46 @@ class FiveNodeClusterIT {
 
     @Test
     @Order(3)
+    void aNodeBehindThePurgedLogInstallsTheLeadersSnapshot() throws Exception {
+        cluster.await("all five nodes in step", Duration.ofSeconds(60), () -> cluster.spec.nodes().stream()
+                .allMatch(n -> cluster.hasLeadersHistory(n.id())));
+        String lagger = followers().getLast();
+        cluster.kill(lagger);
+        QueryRecord missed =
+                cluster.client.submit("What is the safe mode entry condition?").get(60, TimeUnit.SECONDS);
+        long missedAt = cluster.client.status(cluster.leader()).getCommitIndex();
+
+        byte[] noop = Entry.newBuilder()
+                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("test"))
+                .build()
+                .toByteArray();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            sends.add(cluster.client.sendRawOrdered(noop));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        cluster.await(
+                "the leader purges its log past the missed query",
+                Duration.ofSeconds(60),
+                () -> cluster.client.status(cluster.leader()).getLogStartIndex() > missedAt);
+
+        cluster.start(lagger);
+        cluster.await(
+                lagger + " is back with the same history",
+                Duration.ofSeconds(120),
+                () -> cluster.hasLeadersHistory(lagger));
+        String log = Files.readString(cluster.logFile(lagger));
+        assertThat(log.substring(log.lastIndexOf("$ "))).contains("Caught up from the leader's snapshot");
+        assertThat(cluster.client.history(lagger))
+                .extracting(rec -> rec.getQuery().getId())
+                .contains(missed.getQuery().getId());
+        QueryRecord after =
+                cluster.client.submit("What is the nominal main bus voltage?").get(60, TimeUnit.SECONDS);
+        assertThat(after.getAnswersList()).extracting(Answer::getNodeId).contains(lagger);
+    }
+
+    @Test
+    @Order(4)
     void twoNodesDyingMidQueryStillLeaveADecisionFromTheOtherThree() throws Exception {
         cluster.await("all five nodes in step", Duration.ofSeconds(60), () -> cluster.spec.nodes().stream()
                 .allMatch(n -> cluster.hasLeadersHistory(n.id())));

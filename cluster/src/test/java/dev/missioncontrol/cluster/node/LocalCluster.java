@@ -35,7 +35,15 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, Process> processes = new LinkedHashMap<>();
     final ClusterClient client;
 
+    private final List<String> nodeJvmArgs;
+
     LocalCluster(Path root, int size) {
+        this(root, size, List.of());
+    }
+
+    /** @param nodeJvmArgs extra options of every node JVM (for example a small Raft log segment size) */
+    LocalCluster(Path root, int size, List<String> nodeJvmArgs) {
+        this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
         this.root = root;
         this.spec = ClusterSpec.loopback(size, List.of(EmbeddingModel.MINILM.id()));
         this.clusterFile = root.resolve("cluster.conf");
@@ -79,6 +87,7 @@ final class LocalCluster implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
         cmd.addAll(NodeMain.JVM_OPTIONS);
+        cmd.addAll(nodeJvmArgs);
         cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
