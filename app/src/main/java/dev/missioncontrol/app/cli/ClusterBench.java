@@ -6,8 +6,6 @@ import dev.missioncontrol.app.bench.Percentiles;
 import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
-import dev.missioncontrol.cluster.proto.Dispute;
-import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.vote.Vote;
@@ -28,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -293,17 +290,8 @@ final class ClusterBench {
 
     /** Sends {@code count} small entries through the log at once; returns commits per second. */
     private static double rawCommits(ClusterClient client, int count) throws Exception {
-        byte[] noop = Entry.newBuilder()
-                .setDispute(
-                        Dispute.newBuilder().setQueryId("bench-no-such-query").setNodeId("bench"))
-                .build()
-                .toByteArray();
         long t = System.nanoTime();
-        List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            sends.add(client.sendRawOrdered(noop));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        client.sendNoOps(count).get(120, TimeUnit.SECONDS);
         return count / ((System.nanoTime() - t) / 1e9);
     }
 

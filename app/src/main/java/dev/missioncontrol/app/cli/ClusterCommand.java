@@ -81,12 +81,9 @@ public final class ClusterCommand implements Runnable {
                 return 1;
             }
             int nodes = this.cluster.nodes;
-            if (!List.of(3, 4, 5, 7).contains(nodes)) {
-                out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", nodes);
-            }
-            ClusterSpec cluster = ClusterSpec.loopback(
-                            nodes, this.cluster.models == null ? ClusterSpec.DIVERSE_MODELS : this.cluster.models)
-                    .withDeadlineMillis(this.cluster.deadline);
+            noteUntestedSize(out, nodes);
+            ClusterSpec cluster = ClusterSpec.loopback(nodes, this.cluster.node.modelsOrDefault())
+                    .withDeadlineMillis(this.cluster.node.deadline);
             // A fresh group each time: old node data would belong to another group.
             files.deleteRaftDirs(cluster);
             cluster.write(files.clusterFile());
@@ -137,25 +134,14 @@ public final class ClusterCommand implements Runnable {
                 description = "One host name or address per node, in node order (n1, n2, …); a host may repeat.")
         List<String> hosts;
 
-        @Option(
-                names = "--models",
-                split = ",",
-                paramLabel = "ID",
-                description = "Retrieval models, cycled over the nodes (default: all-minilm-l6-v2,"
-                        + " bge-small-en-v1.5, e5-small-v2).")
-        List<String> models;
+        @Mixin
+        NodeOptions node;
 
         @Option(
                 names = "--base-port",
                 defaultValue = "7100",
                 description = "Node i listens on base+i (Raft), base+100+i (API), base+200+i (metrics); default 7100.")
         int basePort;
-
-        @Option(
-                names = "--deadline-ms",
-                defaultValue = "10000",
-                description = "How long the leader waits for answers (default 10000).")
-        long deadline;
 
         @Option(
                 names = "--out",
@@ -177,14 +163,12 @@ public final class ClusterCommand implements Runnable {
                                 + " first, or write elsewhere with --out FILE.");
                 return 1;
             }
-            List<String> chosen = models == null ? ClusterSpec.DIVERSE_MODELS : models;
-            for (String m : chosen) {
+            List<String> models = node.modelsOrDefault();
+            for (String m : models) {
                 EmbeddingModel.byId(m); // names the known models when one is wrong
             }
-            ClusterSpec cluster = ClusterSpec.forHosts(hosts, chosen, basePort).withDeadlineMillis(deadline);
-            if (!List.of(3, 4, 5, 7).contains(cluster.size())) {
-                out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", cluster.size());
-            }
+            ClusterSpec cluster = ClusterSpec.forHosts(hosts, models, basePort).withDeadlineMillis(node.deadline);
+            noteUntestedSize(out, cluster.size());
             cluster.write(file);
             out.printf("wrote %s:%n%n%s%n", file, cluster.format());
             out.println("Copy it to every host, open the ports above between the hosts, then on each host run its"
@@ -198,6 +182,12 @@ public final class ClusterCommand implements Runnable {
                     file);
             out.printf("                     ./mission-control console --attach %s%n", file);
             return 0;
+        }
+    }
+
+    private static void noteUntestedSize(PrintWriter out, int nodes) {
+        if (!List.of(3, 4, 5, 7).contains(nodes)) {
+            out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", nodes);
         }
     }
 

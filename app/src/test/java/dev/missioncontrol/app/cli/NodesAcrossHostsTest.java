@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,15 +80,9 @@ class NodesAcrossHostsTest {
             nodes.add(t);
         }
         try (ClusterClient client = new ClusterClient(spec)) {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            ClusterCommand.awaitReady(client, Map.of(), 180_000);
+            assertThat(exited).as("a node command ended during start").hasValue(0);
             List<NodeStatus> status = client.status();
-            while (System.nanoTime() < end
-                    && (status.stream().anyMatch(s -> "DOWN".equals(s.getRole()))
-                            || status.stream().noneMatch(s -> "LEADER".equals(s.getRole())))) {
-                assertThat(exited).as("a node command ended during start").hasValue(0);
-                Thread.sleep(500);
-                status = client.status();
-            }
             assertThat(status)
                     .extracting(NodeStatus::getRole)
                     .doesNotContain("DOWN")

@@ -3,6 +3,7 @@ package dev.missioncontrol.cluster.client;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.AwaitRequest;
+import dev.missioncontrol.cluster.proto.Dispute;
 import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.HistoryRequest;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
@@ -144,9 +145,21 @@ public final class ClusterClient implements AutoCloseable {
         });
     }
 
-    /** Sends raw bytes as a log entry on this client's ordered, pipelined window (for throughput measurements). */
-    public CompletableFuture<RaftClientReply> sendRawOrdered(byte[] data) {
-        return raft.async().send(Message.valueOf(ByteString.copyFrom(data)));
+    /**
+     * Sends {@code count} small entries that change nothing (a dispute of a query that does not exist) at once, on this
+     * client's ordered, pipelined window; completes when all are committed. For commit-rate measurements, and to move
+     * the log forward past a snapshot.
+     */
+    public CompletableFuture<Void> sendNoOps(int count) {
+        Message noOp = Message.valueOf(ByteString.copyFrom(Entry.newBuilder()
+                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("no-op"))
+                .build()
+                .toByteArray()));
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            sends[i] = raft.async().send(noOp);
+        }
+        return CompletableFuture.allOf(sends);
     }
 
     private CompletableFuture<RaftClientReply> send(Entry entry) {

@@ -34,8 +34,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -86,7 +88,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService leaderDuty;
     private final ExecutorService warmer;
     /** Answer, verification and ingest tasks queued or running: the sentence warm-up waits while there are any. */
-    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
     /** How far the background embedding of the knowledge's sentences has come (in the node's status). */
     private final AtomicReference<SentenceVectors.Progress> sentences =
             new AtomicReference<>(new SentenceVectors.Progress(0, 0));
@@ -296,7 +298,7 @@ public final class Node implements AutoCloseable {
             // Close as soon as the last answer is in, instead of waiting for the next scheduled check.
             try {
                 leaderDuty.execute(Node.this::closeQueries);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // Stopping: the scheduled duty is gone and so is the leadership.
             }
         }
@@ -326,7 +328,7 @@ public final class Node implements AutoCloseable {
                     busy.decrementAndGet();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             busy.decrementAndGet(); // stopping
         }
     }
@@ -354,7 +356,7 @@ public final class Node implements AutoCloseable {
                     log.warn("{} could not embed its knowledge's sentences ahead of time: {}", tag, e.getMessage());
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Stopping.
         }
     }

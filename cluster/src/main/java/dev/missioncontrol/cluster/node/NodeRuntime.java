@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.DivisionInfo;
@@ -24,13 +25,9 @@ final class NodeRuntime {
     private final RaftServer server;
     private final RaftGroupId group;
     private final long started = System.currentTimeMillis();
-    private final java.util.function.Supplier<SentenceVectors.Progress> sentences;
+    private final Supplier<SentenceVectors.Progress> sentences;
 
-    NodeRuntime(
-            String id,
-            RaftServer server,
-            RaftGroupId group,
-            java.util.function.Supplier<SentenceVectors.Progress> sentences) {
+    NodeRuntime(String id, RaftServer server, RaftGroupId group, Supplier<SentenceVectors.Progress> sentences) {
         this.id = id;
         this.server = server;
         this.group = group;
@@ -69,6 +66,7 @@ final class NodeRuntime {
         RaftServer.Division d = division();
         DivisionInfo info = d.getInfo();
         RaftLog log = d.getRaftLog();
+        SentenceVectors.Progress warmed = sentences.get(); // once: done and total of the same moment
         NodeStatus.Builder b = NodeStatus.newBuilder()
                 .setNodeId(id)
                 .setRole(info.getCurrentRole().name())
@@ -83,8 +81,8 @@ final class NodeRuntime {
                 .setUptimeMillis(System.currentTimeMillis() - started)
                 .setRetrievalModel(me.model())
                 .setDecisions(decisions)
-                .setSentencesReady(sentences.get().done())
-                .setSentencesTotal(sentences.get().total())
+                .setSentencesReady(warmed.done())
+                .setSentencesTotal(warmed.total())
                 .setPid(ProcessHandle.current().pid());
         b.addAllRecent(recent(log, 10));
         return b.build();

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.proto.Answer;
-import dev.missioncontrol.cluster.proto.Dispute;
-import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,15 +74,7 @@ class FiveNodeClusterIT {
     @Order(2)
     void aRestartedNodeRecoversFromItsSnapshotAndTheLogTail() throws Exception {
         // Snapshots are taken every 400 entries: small no-op entries get every node past the first one quickly.
-        byte[] noop = Entry.newBuilder()
-                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("test"))
-                .build()
-                .toByteArray();
-        List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (int i = 0; i < 420; i++) {
-            sends.add(cluster.client.sendRawOrdered(noop));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        cluster.client.sendNoOps(420).get(120, TimeUnit.SECONDS);
         String victim = followers().getLast();
         cluster.await(victim + " takes a snapshot", Duration.ofSeconds(60), () -> {
             try {
@@ -124,15 +112,7 @@ class FiveNodeClusterIT {
                 cluster.client.submit("What is the safe mode entry condition?").get(60, TimeUnit.SECONDS);
         long missedAt = cluster.client.status(cluster.leader()).getCommitIndex();
 
-        byte[] noop = Entry.newBuilder()
-                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("test"))
-                .build()
-                .toByteArray();
-        List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (int i = 0; i < 1500; i++) {
-            sends.add(cluster.client.sendRawOrdered(noop));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        cluster.client.sendNoOps(1500).get(120, TimeUnit.SECONDS);
         cluster.await(
                 "the leader purges its log past the missed query",
                 Duration.ofSeconds(60),

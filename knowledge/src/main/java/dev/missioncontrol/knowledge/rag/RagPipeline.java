@@ -145,9 +145,7 @@ public final class RagPipeline implements AutoCloseable {
         if (!(generator instanceof GroundedGenerator g)) {
             return new SentenceVectors.Progress(0, 0);
         }
-        while (!idle.getAsBoolean()) {
-            Thread.sleep(25); // a document being ingested is part of what to warm
-        }
+        SentenceVectors.awaitIdle(idle); // a document being ingested is part of what to warm
         Set<String> all = sentencesOf(knowledge);
         int embedded = g.sentenceVectors().warm(all, idle, progress);
         if (embedded > 0 || !java.nio.file.Files.exists(sentenceVectorFile())) {

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The passage-side vectors of single sentences, one embedder's worth, kept in memory and on disk.
@@ -79,16 +80,14 @@ public final class SentenceVectors {
      * @return how many sentences were embedded
      * @throws InterruptedException when the thread is interrupted (the node is stopping)
      */
-    public int warm(Collection<String> sentences, BooleanSupplier idle, java.util.function.Consumer<Progress> progress)
+    public int warm(Collection<String> sentences, BooleanSupplier idle, Consumer<Progress> progress)
             throws InterruptedException {
         int total = sentences.size();
         int done = 0;
         int embedded = 0;
         for (String s : sentences) {
             if (!vectors.containsKey(s)) {
-                while (!idle.getAsBoolean()) {
-                    Thread.sleep(25);
-                }
+                awaitIdle(idle);
                 long t = System.nanoTime();
                 vector(s);
                 embedded++;
@@ -98,6 +97,13 @@ public final class SentenceVectors {
             progress.accept(new Progress(++done, total));
         }
         return embedded;
+    }
+
+    /** Returns once {@code idle} says so, polling every 25 ms. */
+    public static void awaitIdle(BooleanSupplier idle) throws InterruptedException {
+        while (!idle.getAsBoolean()) {
+            Thread.sleep(25);
+        }
     }
 
     /**
