@@ -2,6 +2,7 @@ package dev.missioncontrol.app.cli;
 
 import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.knowledge.rag.AskResult;
+import dev.missioncontrol.knowledge.rag.Questions;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.generate.Passage;
 import java.io.PrintWriter;
@@ -55,6 +56,10 @@ public final class AskCommand implements Callable<Integer> {
         String question = String.join(" ", words);
         if (question.isBlank()) {
             err.println("error: the question is empty. Example: ask \"What is the main bus voltage?\"");
+            return 2;
+        }
+        if (Questions.problem(question) != null) {
+            err.println("error: " + Questions.problem(question));
             return 2;
         }
         if (!local) {

@@ -8,6 +8,7 @@ import dev.missioncontrol.cluster.client.ClusterClient.Submission;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.LogEntryView;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.knowledge.rag.Questions;
 import dev.missioncontrol.styles.Status;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,9 +41,6 @@ import javafx.collections.ObservableList;
  * {@code fx} executor, which is the FX thread in the console and the calling thread in unit tests.
  */
 public final class QueryViewModel {
-    /** Longest question accepted: the models read 128–512 tokens, and a pasted log is not a question. */
-    public static final int MAX_QUESTION_CHARS = 2_000;
-
     private final ClusterGateway cluster;
     private final TimelineModel timeline;
     private final Executor fx;
@@ -68,9 +66,7 @@ public final class QueryViewModel {
         this.fx = fx;
         this.clock = clock;
         this.canSubmit = Bindings.createBooleanBinding(
-                () -> !busy.get() && !question.get().isBlank() && question.get().length() <= MAX_QUESTION_CHARS,
-                busy,
-                question);
+                () -> !busy.get() && Questions.problem(question.get()) == null, busy, question);
     }
 
     public StringProperty questionProperty() {
@@ -129,9 +125,8 @@ public final class QueryViewModel {
             error.set("Type a question first.");
             return false;
         }
-        if (q.length() > MAX_QUESTION_CHARS) {
-            error.set("The question has " + q.length() + " characters; the limit is " + MAX_QUESTION_CHARS
-                    + ". Ask about one thing at a time.");
+        if (Questions.problem(q) != null) {
+            error.set(Questions.problem(q));
             return false;
         }
         if (busy.get()) {

@@ -46,13 +46,21 @@ class CommandLineTest {
     }
 
     @Test
-    void aHugeQuestionIsTruncatedWithAWarningAndStillAnswered() throws Exception {
+    void aQuestionOverTheLimitIsRefusedAndOneOverTheModelWindowIsCutWithAWarning() throws Exception {
         String huge = "What is the maximum charge voltage of the battery? " + "padding words ".repeat(8000);
-        assertThat(huge.length()).isGreaterThan(100_000);
-        PrintCapture r = run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", huge);
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("warning: The question was").contains("only the first");
-        assertThat(new ObjectMapper().readTree(r.out()).has("answer")).isTrue();
+        PrintCapture refused =
+                run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", huge);
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err())
+                .contains("The question has 112,050 characters; the limit is 2,000")
+                .doesNotContain("\tat ");
+        // 1,899 characters fit the limit but not the int8 model's 128-token window.
+        String long_ = "What is the maximum charge voltage of the battery? " + "padding words ".repeat(132);
+        PrintCapture cut =
+                run("ask", "--local", "--data-dir", dir(), "--embedding-model", "all-minilm-l6-v2-int8", long_);
+        assertThat(cut.code()).as(cut.err()).isZero();
+        assertThat(cut.err()).contains("warning: The question was").contains("only the first");
+        assertThat(new ObjectMapper().readTree(cut.out()).has("answer")).isTrue();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.client.ClusterClient.ClusterException;
 import dev.missioncontrol.cluster.proto.LogEntryView;
+import dev.missioncontrol.knowledge.rag.Questions;
 import dev.missioncontrol.styles.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,10 @@ class QueryViewModelTest {
         assertThat(vm.canSubmitProperty().get()).isFalse();
         assertThat(vm.submit()).isFalse();
         assertThat(vm.errorProperty().get()).contains("Type a question");
-        vm.questionProperty().set("x".repeat(QueryViewModel.MAX_QUESTION_CHARS + 1));
+        vm.questionProperty().set("x".repeat(Questions.MAX_CHARS + 1));
         assertThat(vm.canSubmitProperty().get()).isFalse();
         assertThat(vm.submit()).isFalse();
-        assertThat(vm.errorProperty().get()).contains("limit is " + QueryViewModel.MAX_QUESTION_CHARS);
+        assertThat(vm.errorProperty().get()).contains("the limit is 2,000");
         assertThat(cluster.submitted).isEmpty();
     }
 

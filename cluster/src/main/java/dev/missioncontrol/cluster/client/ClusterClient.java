@@ -12,6 +12,7 @@ import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.proto.StatusRequest;
+import dev.missioncontrol.knowledge.rag.Questions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -97,15 +98,13 @@ public final class ClusterClient implements AutoCloseable {
      * Submits a question and returns its progress: the query id at once, the log index once committed, the decided
      * record once every node has answered (or the leader closed the query).
      *
-     * @throws IllegalArgumentException at once for an empty question
+     * @throws IllegalArgumentException at once for an empty or too long question ({@link Questions})
      */
     public Submission track(String question) {
-        if (question == null || question.isBlank()) {
-            throw new IllegalArgumentException("The question is empty.");
-        }
+        String text = Questions.require(question);
         Query query = Query.newBuilder()
                 .setId(UUID.randomUUID().toString().substring(0, 8))
-                .setText(question.strip())
+                .setText(text)
                 .setDeadlineMillis(spec.deadlineMillis())
                 .setSubmittedAtMillis(System.currentTimeMillis())
                 .build();

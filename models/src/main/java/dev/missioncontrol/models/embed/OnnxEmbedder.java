@@ -101,7 +101,7 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     private static OnnxEmbedder open(EmbeddingModel model, Path onnx, WordPieceTokenizer tokenizer, int threads) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
