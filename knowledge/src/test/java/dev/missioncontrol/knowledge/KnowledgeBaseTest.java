@@ -53,6 +53,32 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void severalReadersShareOneIndexWhileAWriterUpdatesIt() throws Exception {
+        try (KnowledgeBase first = KnowledgeBase.open(data, embedder)) {
+            // A second and third opening of the same directory only read it: no writer's lock is taken, so two
+            // 'ask --local' at once, or an ask beside an ingest, do not stand in each other's way.
+            try (KnowledgeBase second = KnowledgeBase.open(data, embedder);
+                    KnowledgeBase third = KnowledgeBase.open(data, embedder)) {
+                assertThat(second.index().buildMillis()).isZero();
+                assertThat(second.search("What is the capacity of the battery?", 3, RetrievalMode.HYBRID))
+                        .isNotEmpty();
+                Path note = Files.writeString(
+                        Files.createDirectories(data.resolve("incoming")).resolve("bulletin-9.md"),
+                        "# Bulletin 9\n## Heater Fault\nHeater HTR-4 is inoperative until further notice.\n");
+                first.ingest(List.of(note));
+                assertThat(third.search("Which heater is inoperative?", 3, RetrievalMode.HYBRID))
+                        .isNotEmpty();
+            }
+            try (KnowledgeBase after = KnowledgeBase.open(data, embedder)) {
+                assertThat(after.index().buildMillis()).isZero();
+                assertThat(after.search("Which heater is inoperative until further notice?", 1, RetrievalMode.BM25))
+                        .extracting(Passage::doc)
+                        .containsExactly("bulletin-9");
+            }
+        }
+    }
+
+    @Test
     void everyModeFindsAnExactQuestion() {
         try (KnowledgeBase kb = KnowledgeBase.open(data, embedder)) {
             for (RetrievalMode mode : RetrievalMode.values()) {

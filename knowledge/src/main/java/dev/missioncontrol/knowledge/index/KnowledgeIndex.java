@@ -43,6 +43,8 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,58 +66,108 @@ public final class KnowledgeIndex implements AutoCloseable {
     private static final int RRF_K = 60;
     private static final int MAX_QUERY_TERMS = 256;
 
+    /** How long a process waits for another one that is building or updating the same index. */
+    private static final long WAIT_FOR_WRITER_MILLIS = 10 * 60_000;
+    /**
+     * Held while the index is built or updated. Writing is rare (a first start, a new model, an ingest) and reading is
+     * what every question does, so readers take no lock at all: any number of processes ({@code ask --local}, a node,
+     * the evaluation) can answer from one index while at most one writes, and the others see its commit when it ends.
+     */
+    private static final String WRITING_LOCK = "writing.lock";
+
+    private final Path dir;
     private final Directory directory;
     private final Analyzer analyzer = new EnglishAnalyzer();
-    private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Embedder embedder;
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
     private final long buildMillis;
 
     private KnowledgeIndex(Path dir, Embedder embedder, Corpus corpus) throws IOException {
+        this.dir = dir;
         this.embedder = embedder;
         Files.createDirectories(dir);
         this.directory = FSDirectory.open(dir);
         String fingerprint = corpus.fingerprint(embedder.vectorFingerprint());
-        String existing = storedFingerprint(directory);
-        if (existing == null) {
+        long start = System.nanoTime();
+        boolean built = false;
+        if (!fingerprint.equals(storedFingerprint(directory, false))) {
+            try (Lock writing = awaitWritingLock()) {
+                // Another process may have built it while this one waited.
+                String existing = storedFingerprint(directory, true);
+                if (!fingerprint.equals(existing)) {
+                    build(corpus, fingerprint, existing == null);
+                    built = true;
+                }
+            }
+        }
+        this.buildMillis = built ? (System.nanoTime() - start) / 1_000_000 : 0;
+        this.searchers = new SearcherManager(directory, null);
+        loadVectors();
+    }
+
+    private void build(Corpus corpus, String fingerprint, boolean unreadable) throws IOException {
+        if (unreadable) {
             // Missing or unreadable (for example a half-written or corrupted commit): start from an empty directory.
             for (String file : directory.listAll()) {
-                if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                if (!file.equals(IndexWriter.WRITE_LOCK_NAME) && !file.equals(WRITING_LOCK)) {
                     directory.deleteFile(file);
                 }
             }
         }
-        IndexWriterConfig config = new IndexWriterConfig(analyzer)
-                .setOpenMode(
-                        fingerprint.equals(existing)
-                                ? IndexWriterConfig.OpenMode.APPEND
-                                : IndexWriterConfig.OpenMode.CREATE);
-        this.writer = new IndexWriter(directory, config);
-        long start = System.nanoTime();
-        if (!fingerprint.equals(existing)) {
-            log.info(
-                    "Building the {} index in {} ({} chunks)",
-                    embedder.modelId(),
-                    dir,
-                    corpus.chunks().size());
+        log.info(
+                "Building the {} index in {} ({} chunks)",
+                embedder.modelId(),
+                dir,
+                corpus.chunks().size());
+        IndexWriterConfig config = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+        try (IndexWriter writer = new IndexWriter(directory, config)) {
             for (Chunk c : corpus.chunks()) {
                 writer.addDocument(document(c, embedder.embedPassage(passageText(c))));
             }
             writer.setLiveCommitData(Map.of(FINGERPRINT, fingerprint).entrySet());
             writer.commit();
-            buildMillis = (System.nanoTime() - start) / 1_000_000;
-        } else {
-            buildMillis = 0;
         }
-        this.searchers = new SearcherManager(writer, null);
-        loadVectors();
     }
 
     /**
-     * Opens the index in {@code dir}, building it from {@code corpus} when it is missing, stale or unreadable.
+     * Takes the index's writing lock, waiting while another process holds it (it is building or updating this index;
+     * a first build takes seconds to a minute).
      *
-     * @throws UncheckedIOException naming the directory when it cannot be created or written
+     * @throws IOException saying who to wait for when the other process takes too long
+     */
+    private Lock awaitWritingLock() throws IOException {
+        long end = System.nanoTime() + WAIT_FOR_WRITER_MILLIS * 1_000_000;
+        boolean told = false;
+        while (true) {
+            try {
+                return directory.obtainLock(WRITING_LOCK);
+            } catch (LockObtainFailedException e) {
+                if (System.nanoTime() > end) {
+                    throw new IOException("another process has been writing it for over "
+                            + WAIT_FOR_WRITER_MILLIS / 60_000
+                            + " minutes (it holds " + dir.resolve(WRITING_LOCK) + "). Let it finish or stop it, then"
+                            + " try again; the index is not damaged");
+                }
+                if (!told) {
+                    log.info("Waiting for another process that is writing the {} index in {}", embedder.modelId(), dir);
+                    told = true;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting to write " + dir);
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens the index in {@code dir}, building it from {@code corpus} when it is missing, stale or unreadable. Opening
+     * an index that is current only reads it.
+     *
+     * @throws UncheckedIOException naming the directory when it cannot be created, read or written
      */
     public static KnowledgeIndex open(Path dir, Embedder embedder, Corpus corpus) {
         try {
@@ -123,12 +175,16 @@ public final class KnowledgeIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "Cannot open the knowledge index in " + dir + ": " + e.getMessage()
-                            + ". Delete that directory to rebuild it, or check its permissions.",
+                            + (e.getMessage() != null && e.getMessage().contains("not damaged")
+                                    ? ""
+                                    : ". Check its permissions and free disk space; if it is damaged, delete that"
+                                            + " directory (when no other Mission Control process is running) to"
+                                            + " rebuild it"),
                     e);
         }
     }
 
-    private static String storedFingerprint(Directory directory) {
+    private static String storedFingerprint(Directory directory, boolean warn) {
         try {
             if (!DirectoryReader.indexExists(directory)) {
                 return null;
@@ -137,7 +193,9 @@ public final class KnowledgeIndex implements AutoCloseable {
                 return reader.getIndexCommit().getUserData().get(FINGERPRINT);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("Knowledge index in {} is unreadable ({}); rebuilding it", directory, e.getMessage());
+            if (warn) {
+                log.warn("Knowledge index in {} is unreadable ({}); rebuilding it", directory, e.getMessage());
+            }
             return null;
         }
     }
@@ -167,26 +225,31 @@ public final class KnowledgeIndex implements AutoCloseable {
             for (Chunk c : chunks) {
                 documents.add(document(c, embedder.embedPassage(passageText(c))));
             }
-            try {
-                for (String doc : docs) {
-                    writer.deleteDocuments(new Term(DOC, doc));
+            try (Lock writing = awaitWritingLock();
+                    IndexWriter writer = new IndexWriter(
+                            directory,
+                            new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+                try {
+                    for (String doc : docs) {
+                        writer.deleteDocuments(new Term(DOC, doc));
+                    }
+                    for (int i = 0; i < chunks.size(); i++) {
+                        writer.updateDocument(new Term(ID, chunks.get(i).id()), documents.get(i));
+                    }
+                    writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.vectorFingerprint()))
+                            .entrySet());
+                    writer.commit();
+                } catch (IOException | RuntimeException e) {
+                    writer.rollback();
+                    throw e;
                 }
-                for (int i = 0; i < chunks.size(); i++) {
-                    writer.updateDocument(new Term(ID, chunks.get(i).id()), documents.get(i));
-                }
-                writer.setLiveCommitData(Map.of(FINGERPRINT, newCorpus.fingerprint(embedder.vectorFingerprint()))
-                        .entrySet());
-                writer.commit();
-            } catch (IOException | RuntimeException e) {
-                writer.rollback();
-                throw e;
             }
             searchers.maybeRefreshBlocking();
             vectors.clear();
             loadVectors();
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "Updating the knowledge index failed; it is unchanged: " + e.getMessage(), e);
+                    "Updating the knowledge index in " + dir + " failed; it is unchanged: " + e.getMessage(), e);
         }
     }
 
@@ -308,7 +371,6 @@ public final class KnowledgeIndex implements AutoCloseable {
     public synchronized void close() {
         try {
             searchers.close();
-            writer.close();
             directory.close();
         } catch (IOException e) {
             log.warn("Closing the knowledge index failed: {}", e.getMessage());
