@@ -1,10 +1,12 @@
 package dev.missioncontrol.app;
 
 import dev.missioncontrol.app.cli.AskCommand;
+import dev.missioncontrol.app.cli.AuditCommand;
 import dev.missioncontrol.app.cli.BenchCommand;
 import dev.missioncontrol.app.cli.ClusterCommand;
 import dev.missioncontrol.app.cli.ConsoleCommand;
 import dev.missioncontrol.app.cli.EvalCommand;
+import dev.missioncontrol.app.cli.FaultCommand;
 import dev.missioncontrol.app.cli.IngestCommand;
 import dev.missioncontrol.app.cli.NodeRunCommand;
 import java.io.PrintWriter;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Command;
             ClusterCommand.class,
             NodeRunCommand.class,
             AskCommand.class,
+            FaultCommand.class,
+            AuditCommand.class,
             IngestCommand.class,
             EvalCommand.class,
             BenchCommand.class

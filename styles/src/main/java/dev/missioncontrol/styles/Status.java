@@ -55,13 +55,4 @@ public enum Status {
         }
         return worst;
     }
-
-    /** The status of a decision by its name: CONSENSUS, DEGRADED or NO_CONSENSUS. */
-    public static Status ofDecision(String status) {
-        return switch (status) {
-            case "CONSENSUS" -> NORMAL;
-            case "DEGRADED" -> CAUTION;
-            default -> CRITICAL;
-        };
-    }
 }

@@ -1,6 +1,6 @@
 package dev.missioncontrol.app.cli;
 
-import dev.missioncontrol.app.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
 import dev.missioncontrol.knowledge.rag.AskResult;
 import dev.missioncontrol.knowledge.rag.Questions;
 import dev.missioncontrol.knowledge.rag.RagPipeline;

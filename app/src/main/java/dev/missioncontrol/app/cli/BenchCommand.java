@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.missioncontrol.app.bench.EmbedBenchWorker;
+import dev.missioncontrol.app.bench.FaultBench;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,7 +26,12 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure performance; prints the figures.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Cluster.class, BenchCommand.ConsoleFigures.class})
+        subcommands = {
+            BenchCommand.Embed.class,
+            BenchCommand.Cluster.class,
+            BenchCommand.ConsoleFigures.class,
+            BenchCommand.Faults.class
+        })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -172,6 +178,38 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    /** {@code bench faults}: each fault's time to confirmation and to back in sync; the leader cut off to a decision. */
+    @Command(
+            name = "faults",
+            mixinStandardHelpOptions = true,
+            description = "Start a 3-node loopback cluster and, for each fault type (kill, pause, partition, slow-link,"
+                    + " slow-node), measure the time from injection to its confirmation in the cluster and from heal to"
+                    + " every node back in sync; then the time from partitioning the leader away to the next decision.")
+    static final class Faults implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Option(names = "--trials", defaultValue = "10", description = "Trials per fault type (default 10).")
+        int trials;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var figures = FaultBench.run(pipeline.toConfig().dataDir(), trials, out);
+            if (json) {
+                out.println(figures);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
     /** {@code bench console}: the real console, headless, while questions are submitted back to back. */
     @Command(
             name = "console",
@@ -189,13 +227,19 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--questions", defaultValue = "100", description = "Questions submitted (default 100).")
         int questions;
 
+        @Option(
+                names = "--runs",
+                defaultValue = "3",
+                description = "Warm runs of the burst; the pulse figures are their median (default 3).")
+        int runs;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            var figures = ConsoleBench.run(pipeline.toConfig().dataDir(), questions, out);
+            var figures = ConsoleBench.run(pipeline.toConfig().dataDir(), questions, runs, out);
             if (json) {
                 out.println(figures);
             }

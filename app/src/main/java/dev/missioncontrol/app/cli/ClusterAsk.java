@@ -1,8 +1,9 @@
 package dev.missioncontrol.app.cli;
 
-import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.faults.Actor;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.QueryRecord;
@@ -19,7 +20,9 @@ final class ClusterAsk {
         long start = System.nanoTime();
         QueryRecord r;
         try (ClusterClient client = new ClusterClient(spec)) {
-            r = client.submit(question).get(spec.deadlineMillis() + 30_000, TimeUnit.MILLISECONDS);
+            r = client.track(question, Actor.of("cli").describe())
+                    .decided()
+                    .get(spec.deadlineMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             err.println("error: "
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
@@ -39,7 +42,7 @@ final class ClusterAsk {
             print(r, d, ms, out);
         }
         out.flush();
-        return "NO_CONSENSUS".equals(d.getStatus()) ? 3 : 0;
+        return DecisionFormat.valid(d) ? 0 : 3;
     }
 
     private static void print(QueryRecord r, Decision d, double ms, PrintWriter out) {
@@ -51,8 +54,8 @@ final class ClusterAsk {
                 .filter(a -> a.getNodeId().equals(d.getWinner()))
                 .findFirst()
                 .orElse(null);
-        if (winner != null && !"NO_CONSENSUS".equals(d.getStatus())) {
-            var a = dev.missioncontrol.models.generate.Answer.fromJson(winner.getJson());
+        if (winner != null && DecisionFormat.valid(d)) {
+            var a = DecisionFormat.answer(winner.getJson());
             out.println(a.answer());
             a.citations().forEach(c -> out.println("  [" + c.chunk() + "] " + c.doc() + " — " + c.section()));
             out.printf(
@@ -61,7 +64,7 @@ final class ClusterAsk {
         out.println();
         out.println("answers:");
         for (Answer a : r.getAnswersList()) {
-            var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
+            var parsed = DecisionFormat.answer(a.getJson());
             String badge = d.getAgreeingList().contains(a.getNodeId()) ? "agrees" : "outlier";
             out.printf(
                     Locale.ROOT,

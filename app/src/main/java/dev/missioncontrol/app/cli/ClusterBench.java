@@ -3,11 +3,13 @@ package dev.missioncontrol.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.app.bench.Percentiles;
-import dev.missioncontrol.app.supervisor.ClusterFiles;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.Role;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.Supervisor;
 import dev.missioncontrol.cluster.vote.Vote;
 import dev.missioncontrol.knowledge.corpus.Handbook;
 import dev.missioncontrol.knowledge.corpus.MarkdownChunker;
@@ -57,22 +59,16 @@ final class ClusterBench {
                 .toList();
         Path benchDir = dataDir.resolve("bench-cluster");
         ClusterFiles files = ClusterFiles.cli(benchDir);
-        ClusterCommand.stopAll(files);
         ClusterSpec spec = ClusterSpec.loopback(3, List.of(EmbeddingModel.MINILM.id()));
         files.deleteRaftDirs(spec);
-        spec.write(files.clusterFile());
-        Path models = dataDir.resolve("models");
-        Map<String, Long> pids = new LinkedHashMap<>();
-        Map<String, Process> processes = new LinkedHashMap<>();
-        for (var n : spec.nodes()) {
-            Process p = ClusterCommand.startNode(files, n.id(), models);
-            processes.put(n.id(), p);
-            pids.put(n.id(), p.pid());
-        }
-        files.writePids(pids);
-        try (ClusterClient client = new ClusterClient(spec)) {
-            if (!ClusterCommand.awaitReady(client, pids, 240_000)) {
-                throw new IllegalStateException("the bench cluster did not become ready; logs in " + files.dir);
+        files.create(spec);
+        try (Supervisor supervisor = Supervisor.owned(
+                        files, spec, dataDir.resolve("models"), List.of(), new Supervisor.Listener() {});
+                ClusterClient client = new ClusterClient(spec)) {
+            supervisor.startAll();
+            Supervisor.Readiness ready = supervisor.awaitReady(client, 240_000);
+            if (!ready.ready()) {
+                throw new IllegalStateException("the bench cluster did not become ready: " + ready.problem());
             }
             long warmStart = System.nanoTime();
             awaitSentences(client, out);
@@ -145,9 +141,8 @@ final class ClusterBench {
                 int t = trial + 1;
                 String leader = client.leader()
                         .orElseThrow(() -> new IllegalStateException("no leader before failover trial " + t));
-                Process victim = processes.get(leader);
                 long kill = System.nanoTime();
-                victim.destroyForcibly();
+                supervisor.kill(leader);
                 client.submit(questions.get(trial % questions.size())).get(60, TimeUnit.SECONDS);
                 double ms = (System.nanoTime() - kill) / 1e6;
                 failover.add(ms);
@@ -158,24 +153,8 @@ final class ClusterBench {
                         leader,
                         ms);
                 out.flush();
-                victim.waitFor(10, TimeUnit.SECONDS);
-                Process back = ClusterCommand.startNode(files, leader, models);
-                processes.put(leader, back);
-                pids.put(leader, back.pid());
-                files.writePids(pids);
-                String restarted = leader;
-                long end = System.nanoTime() + 120_000_000_000L;
-                while (System.nanoTime() < end) {
-                    NodeStatus s = client.status(restarted);
-                    long max = client.status().stream()
-                            .mapToLong(NodeStatus::getAppliedIndex)
-                            .max()
-                            .orElse(0);
-                    if (!"DOWN".equals(s.getRole()) && s.getAppliedIndex() >= max - 2) {
-                        break;
-                    }
-                    Thread.sleep(200);
-                }
+                supervisor.start(leader);
+                awaitCaughtUp(client, leader);
             }
             put(o, "failover_median_ms", Percentiles.of(failover, 0.5));
             put(o, "failover_trials", failover.size());
@@ -184,11 +163,24 @@ final class ClusterBench {
                     "failover median over %d trials: %.0f ms%n",
                     failover.size(),
                     Percentiles.of(failover, 0.5));
-        } finally {
-            processes.values().forEach(Process::destroyForcibly);
-            files.writePids(Map.of());
         }
         return o;
+    }
+
+    /** Waits (up to two minutes) until a restarted node answers and has applied about as much as the others. */
+    static void awaitCaughtUp(ClusterClient client, String node) throws InterruptedException {
+        long end = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < end) {
+            NodeStatus s = client.status(node);
+            long max = client.status().stream()
+                    .mapToLong(NodeStatus::getAppliedIndex)
+                    .max()
+                    .orElse(0);
+            if (s.getRole() != Role.UNREACHABLE && s.getAppliedIndex() >= max - 2) {
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 
     /**

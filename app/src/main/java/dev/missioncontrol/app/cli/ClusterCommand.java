@@ -1,29 +1,36 @@
 package dev.missioncontrol.app.cli;
 
-import dev.missioncontrol.app.supervisor.ClusterFiles;
-import dev.missioncontrol.app.supervisor.NodeCommand;
-import dev.missioncontrol.app.supervisor.NodeRepair;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.faults.Actor;
+import dev.missioncontrol.cluster.faults.AuditJournal;
+import dev.missioncontrol.cluster.faults.Fault;
+import dev.missioncontrol.cluster.faults.FaultException;
+import dev.missioncontrol.cluster.faults.FaultRecord;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Role;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.Supervisor;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cluster up|status|down|rejoin}: a local cluster of node JVMs on loopback; {@code cluster init}: the cluster file
- * of a cluster across hosts.
+ * {@code cluster up|status|down|rejoin|kill|restart|pause|resume}: a local cluster of node JVMs on loopback, supervised
+ * through the pid file {@code up} writes; {@code cluster init}: the cluster file of a cluster across hosts.
  */
 @Command(
         name = "cluster",
@@ -35,7 +42,11 @@ import picocli.CommandLine.Option;
             ClusterCommand.Init.class,
             ClusterCommand.Status.class,
             ClusterCommand.Down.class,
-            ClusterCommand.Rejoin.class
+            ClusterCommand.Rejoin.class,
+            ClusterCommand.Kill.class,
+            ClusterCommand.Restart.class,
+            ClusterCommand.Pause.class,
+            ClusterCommand.Resume.class
         })
 public final class ClusterCommand implements Runnable {
     @CommandLine.Spec
@@ -69,15 +80,14 @@ public final class ClusterCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
+        public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             Path data = pipeline.toConfig().dataDir();
             ClusterFiles files = ClusterFiles.cli(data);
-            if (files.exists() && anyAlive(files)) {
-                spec.commandLine()
-                        .getErr()
-                        .println("error: a cluster is already running in " + files.dir
-                                + "; stop it first with ./mission-control cluster down");
+            if (files.exists() && !files.liveNodes().isEmpty()) {
+                err.println("error: a cluster is already running in " + files.dir()
+                        + "; stop it first with ./mission-control cluster down");
                 return 1;
             }
             int nodes = this.cluster.nodes;
@@ -86,36 +96,22 @@ public final class ClusterCommand implements Runnable {
                     .withDeadlineMillis(this.cluster.node.deadline);
             // A fresh group each time: old node data would belong to another group.
             files.deleteRaftDirs(cluster);
-            cluster.write(files.clusterFile());
-            Files.createDirectories(files.log("x").getParent());
-            Map<String, Long> pids = new LinkedHashMap<>();
-            for (var n : cluster.nodes()) {
-                Process p = ClusterCommand.startNode(files, n.id(), data.resolve("models"));
-                pids.put(n.id(), p.pid());
-            }
-            files.writePids(pids);
+            files.create(cluster);
+            Supervisor supervisor = Supervisor.detached(files, cluster, data.resolve("models"));
+            supervisor.startAll();
             out.printf("started %d nodes (cluster file %s); waiting for a leader …%n", nodes, files.clusterFile());
             out.flush();
             try (ClusterClient client = new ClusterClient(cluster)) {
-                if (awaitReady(client, pids, waitSeconds * 1000L)) {
-                    print(out, client.status(), pids);
+                Supervisor.Readiness ready = supervisor.awaitReady(client, waitSeconds * 1000L);
+                if (ready.ready()) {
+                    print(out, client.status(), files.pids());
                     out.println("ready. Ask with: ./mission-control ask \"What is the main bus voltage?\"");
                     return 0;
                 }
+                err.println("error: " + ready.problem());
+                supervisor.stopAll();
+                return 1;
             }
-            PrintWriter err = spec.commandLine().getErr();
-            for (var e : pids.entrySet()) {
-                if (!alive(e.getValue())) {
-                    err.println("error: node " + e.getKey() + " exited during start; its log " + files.log(e.getKey())
-                            + " ends with:");
-                    tail(files.log(e.getKey()), 8).forEach(err::println);
-                    stopAll(files);
-                    return 1;
-                }
-            }
-            err.println("error: no leader within " + waitSeconds + " s; node logs are in "
-                    + files.log("n1").getParent());
-            return 1;
         }
     }
 
@@ -170,9 +166,13 @@ public final class ClusterCommand implements Runnable {
             ClusterSpec cluster = ClusterSpec.forHosts(hosts, models, basePort).withDeadlineMillis(node.deadline);
             noteUntestedSize(out, cluster.size());
             cluster.write(file);
+            ClusterSecret.create(file);
             out.printf("wrote %s:%n%n%s%n", file, cluster.format());
-            out.println("Copy it to every host, open the ports above between the hosts, then on each host run its"
-                    + " node:");
+            out.printf(
+                    "and its secret %s (readable by you only): whoever can read it can inject faults.%n%n",
+                    ClusterSecret.fileFor(file));
+            out.println("Copy both to every host (keep the secret private), open the ports above between the hosts,"
+                    + " then on each host run its node:");
             for (var n : cluster.nodes()) {
                 out.printf("  on %-15s ./mission-control node --id %s --cluster %s%n", n.host(), n.id(), file);
             }
@@ -189,33 +189,6 @@ public final class ClusterCommand implements Runnable {
         if (!List.of(3, 4, 5, 7).contains(nodes)) {
             out.printf("note: %d nodes is not one of the tested sizes 3, 4, 5, 7%n", nodes);
         }
-    }
-
-    /** Starts one node JVM that outlives this command; its output goes to the node's log file. */
-    static Process startNode(ClusterFiles files, String id, Path models) throws IOException {
-        Files.createDirectories(files.log(id).getParent());
-        return new ProcessBuilder(NodeCommand.build(files, id, models, null))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log(id).toFile()))
-                .start();
-    }
-
-    /** Waits until every node answers and one leads; false on timeout or when a node process exits. */
-    static boolean awaitReady(ClusterClient client, Map<String, Long> pids, long timeoutMillis)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (System.nanoTime() < end) {
-            List<NodeStatus> status = client.status();
-            if (status.stream().noneMatch(s -> "DOWN".equals(s.getRole()))
-                    && status.stream().anyMatch(s -> "LEADER".equals(s.getRole()))) {
-                return true;
-            }
-            if (pids.values().stream().anyMatch(pid -> !alive(pid))) {
-                return false;
-            }
-            Thread.sleep(200);
-        }
-        return false;
     }
 
     /** {@code cluster status}. */
@@ -237,7 +210,7 @@ public final class ClusterCommand implements Runnable {
             try (ClusterClient client = new ClusterClient(cluster)) {
                 List<NodeStatus> status = client.status();
                 print(spec.commandLine().getOut(), status, clusterFile == null ? files.pids() : Map.of());
-                return status.stream().anyMatch(s -> "LEADER".equals(s.getRole())) ? 0 : 1;
+                return status.stream().anyMatch(s -> s.getRole() == Role.LEADER) ? 0 : 1;
             }
         }
     }
@@ -253,8 +226,21 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ClusterFiles files = ClusterFiles.cli(pipeline.toConfig().dataDir());
-            int stopped = stopAll(files);
+            Path data = pipeline.toConfig().dataDir();
+            ClusterFiles files = ClusterFiles.cli(data);
+            int stopped = 0;
+            if (files.exists()) {
+                ClusterSpec cluster = files.spec(null);
+                stopped = Supervisor.detached(files, cluster, data.resolve("models"))
+                        .stopAll();
+                ObjectNode e =
+                        AuditJournal.event(cluster.group(), Actor.of("cli"), "action", System.currentTimeMillis());
+                e.put("action", "cluster down");
+                e.put("detail", "stopped " + stopped + " node process(es)");
+                AuditJournal journal = AuditJournal.in(data);
+                journal.append(e);
+                journal.healedAll(cluster.group(), Actor.of("cli"), "the cluster was stopped (cluster down)");
+            }
             spec.commandLine().getOut().printf("stopped %d node process(es)%n", stopped);
             return 0;
         }
@@ -290,7 +276,7 @@ public final class ClusterCommand implements Runnable {
             ClusterFiles files = ClusterFiles.cli(data);
             if (!files.exists()) {
                 err.println(
-                        "error: no local cluster in " + files.dir + "; start one with ./mission-control cluster up");
+                        "error: no local cluster in " + files.dir() + "; start one with ./mission-control cluster up");
                 return 1;
             }
             ClusterSpec cluster = files.spec(null);
@@ -299,27 +285,22 @@ public final class ClusterCommand implements Runnable {
                         + cluster.nodes().stream().map(n -> n.id()).toList());
                 return 1;
             }
-            Map<String, Long> pids = new LinkedHashMap<>(files.pids());
-            Long pid = pids.get(node);
-            if (pid != null && alive(pid)) {
-                err.println("error: " + node + " is running (pid " + pid + "). Rejoin is for a node that refuses to"
-                        + " start because its Raft data is damaged; stop it first (kill " + pid + ") if that is the"
-                        + " case.");
-                return 1;
-            }
-            try (ClusterClient client = new ClusterClient(cluster)) {
+            try (ClusterAccess c = ClusterAccess.open(data, null)) {
+                if (c.supervisor() != null && c.supervisor().process(node).alive()) {
+                    long pid = c.supervisor().process(node).pid();
+                    err.println("error: " + node + " is running (pid " + pid + "). Rejoin is for a node that refuses to"
+                            + " start because its Raft data is damaged; stop it first (kill " + pid + ") if that is the"
+                            + " case.");
+                    return 1;
+                }
                 out.println("taking " + node + " out of the group, then starting it empty …");
                 out.flush();
-                Path aside = NodeRepair.rejoin(files, cluster, node, client::leaveGroup, client::addBack, () -> {
-                    Process p = startNode(files, node, data.resolve("models"));
-                    pids.put(node, p.pid());
-                    files.writePids(pids);
-                });
+                Path aside = c.controller().rebuild(node);
                 long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
                 while (true) {
                     try {
-                        String leader = client.leader().orElseThrow();
-                        if (client.history(node).equals(client.history(leader))) {
+                        String leader = c.client().leader().orElseThrow();
+                        if (c.client().history(node).equals(c.client().history(leader))) {
                             break;
                         }
                     } catch (RuntimeException notYet) {
@@ -335,34 +316,106 @@ public final class ClusterCommand implements Runnable {
                 out.println(node + " is back and holds the leader's decision history."
                         + (aside == null ? "" : " The damaged data is kept in " + aside + "."));
                 return 0;
-            } catch (ClusterClient.ClusterException e) {
+            } catch (ClusterClient.ClusterException | FaultException e) {
                 err.println("error: " + e.getMessage());
                 return 1;
             }
         }
     }
 
-    static boolean anyAlive(ClusterFiles files) {
-        return files.pids().values().stream().anyMatch(ClusterCommand::alive);
-    }
+    /** A node action on the local cluster (or {@code --cluster FILE}), through the fault controller. */
+    abstract static class NodeAction implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "NODE", description = "The node id, for example n2.")
+        String node;
 
-    static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
+        @Mixin
+        FaultCommand.Target target;
 
-    /** Stops every recorded node: a polite stop, then SIGKILL after 10 s. Returns how many were running. */
-    static int stopAll(ClusterFiles files) {
-        List<ProcessHandle> running = files.liveNodes(true);
-        running.forEach(ProcessHandle::destroy);
-        for (ProcessHandle h : running) {
-            try {
-                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        abstract String act(ClusterAccess c) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ClusterAccess c = target.open()) {
+                spec.commandLine().getOut().println(act(c));
+                return 0;
+            } catch (FaultException | IllegalArgumentException | IllegalStateException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 1;
             }
         }
-        files.writePids(Map.of());
-        return running.size();
+
+        /** Injects a process fault and waits for its confirmation. */
+        static String inject(ClusterAccess c, Fault f) throws Exception {
+            FaultRecord r = c.controller().inject(f);
+            FaultRecord done = c.controller().confirmation(r.id()).get(60, TimeUnit.SECONDS);
+            if (done.state() != FaultRecord.State.CONFIRMED) {
+                throw new FaultException(done.id() + " " + done.state().word() + ": " + done.problem());
+            }
+            return done.id() + " " + f.describe() + ": " + done.observed() + " (fault clear " + done.id()
+                    + " undoes it)";
+        }
+
+        /** Waits until the node answers again and has caught up. */
+        static String awaitBack(ClusterAccess c, String node) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < end) {
+                var s = c.client().status(node);
+                var leader = c.client().leader();
+                if (s.getRole() != Role.UNREACHABLE && leader.isPresent()) {
+                    long commit = c.client().status(leader.get()).getCommitIndex();
+                    if (s.getAppliedIndex() >= commit - 2) {
+                        return node + " is back (" + s.getRole() + ", term " + s.getTerm() + ", applied "
+                                + s.getAppliedIndex() + ")";
+                    }
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException(node + " did not come back within 180 s; see its log");
+        }
+    }
+
+    /** {@code cluster kill NODE}. */
+    @Command(name = "kill", mixinStandardHelpOptions = true, description = "SIGKILL a node (the fault kill).")
+    static final class Kill extends NodeAction {
+        @Override
+        String act(ClusterAccess c) throws Exception {
+            return inject(c, new Fault.Kill(List.of(node)));
+        }
+    }
+
+    /** {@code cluster pause NODE}. */
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "SIGSTOP a node (the fault pause).")
+    static final class Pause extends NodeAction {
+        @Override
+        String act(ClusterAccess c) throws Exception {
+            return inject(c, new Fault.Pause(List.of(node)));
+        }
+    }
+
+    /** {@code cluster restart NODE}. */
+    @Command(
+            name = "restart",
+            mixinStandardHelpOptions = true,
+            description = "Start a node that is down, or stop and start one that runs; waits until it caught up.")
+    static final class Restart extends NodeAction {
+        @Override
+        String act(ClusterAccess c) throws Exception {
+            c.controller().restart(node);
+            return awaitBack(c, node);
+        }
+    }
+
+    /** {@code cluster resume NODE}. */
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "SIGCONT a paused node.")
+    static final class Resume extends NodeAction {
+        @Override
+        String act(ClusterAccess c) throws Exception {
+            c.controller().resume(node);
+            return awaitBack(c, node);
+        }
     }
 
     /** The pid this command started the node as, else the one the node reports (on its own host). */
@@ -371,7 +424,7 @@ public final class ClusterCommand implements Runnable {
         if (started != null && started > 0) {
             return started.toString();
         }
-        return "DOWN".equals(s.getRole()) || s.getPid() <= 0 ? "-" : Long.toString(s.getPid());
+        return s.getRole() == Role.UNREACHABLE || s.getPid() <= 0 ? "-" : Long.toString(s.getPid());
     }
 
     static void print(PrintWriter out, List<NodeStatus> status, Map<String, Long> pids) {
@@ -389,7 +442,7 @@ public final class ClusterCommand implements Runnable {
                 "CPU",
                 "pid");
         for (NodeStatus s : status) {
-            boolean down = "DOWN".equals(s.getRole());
+            boolean down = s.getRole() == Role.UNREACHABLE;
             out.printf(
                     Locale.ROOT,
                     "%-5s %-9s %5s %-6s %7s %7s %-20s %7s %5s %8s%n",
@@ -405,14 +458,5 @@ public final class ClusterCommand implements Runnable {
                     pid(s, pids));
         }
         out.flush();
-    }
-
-    static List<String> tail(Path file, int n) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return lines.subList(Math.max(0, lines.size() - n), lines.size());
-        } catch (IOException e) {
-            return List.of("(no log: " + e.getMessage() + ")");
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.missioncontrol.app.cli;
 import dev.missioncontrol.app.console.Console;
 import dev.missioncontrol.app.console.ConsoleDriver;
 import dev.missioncontrol.app.console.ConsoleOptions;
+import dev.missioncontrol.cluster.faults.Fault;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 }
                 String victim =
                         prepared.spec().nodes().get(prepared.spec().size() - 1).id();
-                c.control().kill(victim);
+                c.controller().inject(new Fault.Kill(List.of(victim)));
                 d.await(victim + " to be shown down", 15_000, () -> !c.nodes()
                         .node(victim)
                         .up());
@@ -135,11 +136,39 @@ public final class ConsoleCommand implements Callable<Integer> {
                 out.println("with " + victim + " killed: " + split.getDecision().getStatus());
                 Thread.sleep(300);
                 d.screenshot(dir.resolve("console-no-consensus.png"));
-                c.control().restart(victim);
+                c.controller().restart(victim);
                 d.await(victim + " to rejoin", 120_000, () -> c.nodes()
                         .node(victim)
                         .up());
                 d.ask("What is the battery depth-of-discharge limit?", 60_000);
+                // A partition from the faults panel: the tile, the panel and the timeline while it is in effect.
+                String cut = prepared.spec().nodes().getFirst().id();
+                d.fx(() -> {
+                    c.faults().inject(new Fault.Partition(List.of(cut), List.of()));
+                    return null;
+                });
+                d.await(
+                        "the partition to be confirmed",
+                        60_000,
+                        () -> !c.faults().rows().isEmpty()
+                                && c.faults().rows().getFirst().state().equals("confirmed"));
+                d.ask("What is the nominal main bus voltage?", 60_000);
+                d.await(
+                        cut + " shown cut off",
+                        20_000,
+                        () -> c.nodes().node(cut).role().contains("CUT OFF"));
+                d.select("query");
+                d.screenshot(dir.resolve("console-faults.png"));
+                out.println("partitioned " + cut + " away");
+                d.fx(() -> {
+                    c.faults().healAll();
+                    return null;
+                });
+                d.await(
+                        "heal all",
+                        120_000,
+                        () -> !c.faults().healingProperty().get()
+                                && c.faults().rows().getFirst().state().equals("healed"));
                 for (String tab : List.of("charts", "history")) {
                     d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));

@@ -1,6 +1,6 @@
 package dev.missioncontrol.app.cli;
 
-import dev.missioncontrol.app.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
 import dev.missioncontrol.knowledge.KnowledgeBase;
 import dev.missioncontrol.knowledge.ingest.DocumentReader;
 import dev.missioncontrol.knowledge.ingest.IngestException;

@@ -1,7 +1,7 @@
 package dev.missioncontrol.app.cli;
 
-import dev.missioncontrol.app.supervisor.NodeCommand;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.supervisor.NodeCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -70,9 +71,9 @@ public final class NodeRunCommand implements Callable<Integer> {
         Process p = new ProcessBuilder(NodeCommand.build(
                         clusterFile,
                         nodeDir,
-                        workDir,
                         id,
                         dataDir.resolve("models"),
+                        List.of(),
                         ProcessHandle.current().pid()))
                 .inheritIO()
                 .start();

@@ -4,8 +4,7 @@ import dev.missioncontrol.cluster.client.ClusterClient.Submission;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What the console's view-models need from a cluster. {@link LiveCluster} talks to real nodes; unit tests of the
@@ -14,20 +13,22 @@ import java.util.concurrent.CompletableFuture;
 public interface ClusterGateway extends AutoCloseable {
     ClusterSpec spec();
 
-    /** Submits a question through the log; see {@link Submission}. Throws IllegalArgumentException when empty. */
-    Submission submit(String question);
+    /**
+     * Submits a question through the log; see {@link Submission}.
+     *
+     * @param origin who asks, shown with the decision to everyone who watches
+     * @throws IllegalArgumentException for an empty or too long question
+     */
+    Submission submit(String question, String origin);
 
     /** Starts pushing every node's status, and the loss of a node's connection, until {@link #close()}. */
     void watch(StatusListener listener);
 
-    /** The decision history as the cluster has applied it, oldest first. */
-    CompletableFuture<List<QueryRecord>> history();
-
-    /** Takes a node out of the Raft group (see {@code ClusterClient.leaveGroup}). Blocks; not on the FX thread. */
-    void leaveGroup(String node);
-
-    /** Puts every node back in the group; returns once a returning node has caught up. Blocks; not on the FX thread. */
-    void addBack(String node);
+    /**
+     * Starts pushing every decided record the log holds, oldest first, then each change as the cluster makes it (a new
+     * decision, a dispute, a late answer), whoever asked, until {@link #close()}. Reconnects to another node by itself.
+     */
+    void watchRecords(Consumer<QueryRecord> listener);
 
     @Override
     void close();

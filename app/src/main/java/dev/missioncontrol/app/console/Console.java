@@ -1,21 +1,24 @@
 package dev.missioncontrol.app.console;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.app.charts.ChartsModel;
+import dev.missioncontrol.app.faults.FaultsViewModel;
+import dev.missioncontrol.app.faults.NodeActions;
 import dev.missioncontrol.app.logs.LogsViewModel;
 import dev.missioncontrol.app.nodes.NodesViewModel;
 import dev.missioncontrol.app.query.Passages;
 import dev.missioncontrol.app.query.QueryViewModel;
-import dev.missioncontrol.app.supervisor.ClusterFiles;
-import dev.missioncontrol.app.supervisor.NodeControl;
-import dev.missioncontrol.app.supervisor.NodeProcess;
-import dev.missioncontrol.app.supervisor.NodeRepair;
-import dev.missioncontrol.app.supervisor.Supervisor;
-import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.faults.Actor;
+import dev.missioncontrol.cluster.faults.AuditJournal;
+import dev.missioncontrol.cluster.faults.FaultController;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
+import dev.missioncontrol.cluster.supervisor.ProcessSignals;
+import dev.missioncontrol.cluster.supervisor.Supervisor;
 import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
-import dev.missioncontrol.styles.Status;
 import dev.missioncontrol.styles.Theme;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,19 +39,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's composition root: prepares the cluster (a supervised local one or an attached one), wires the
- * gateway, supervisor and view-models, runs the pulse that applies coalesced updates (~10 Hz), and shows the
- * {@link MainView}. One per window; {@link #close()} stops what it started.
+ * gateway, the supervisor, the fault controller and the view-models, runs the pulse that applies coalesced updates
+ * (~10 Hz), and shows the {@link MainView}. One per window; {@link #close()} heals what it broke and stops what it
+ * started.
  */
 public final class Console implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     private static final long APPLY_EVERY_NANOS = 100_000_000L;
 
-    /** A cluster ready to be opened: its spec and, for a local cluster, where its files live. */
-    public record Prepared(ConsoleOptions options, ClusterSpec spec, ClusterFiles files) {
-        public boolean local() {
-            return files != null;
-        }
-    }
+    /**
+     * A cluster ready to be opened: its spec, where its files live (for an attached cluster, beside its cluster file:
+     * its secret and, when it was started on this machine, its pid file), and whether the console starts it.
+     */
+    public record Prepared(ConsoleOptions options, ClusterSpec spec, ClusterFiles files, boolean local) {}
 
     private final Prepared prepared;
     private final LongSupplier clock = System::currentTimeMillis;
@@ -60,8 +63,11 @@ public final class Console implements AutoCloseable {
     private final LogsViewModel logs;
     private final QueryViewModel query;
     private final ChartsModel charts;
-    private final ClusterGateway gateway;
-    private final NodeControl control;
+    private final LiveCluster gateway;
+    private final Supervisor supervisor;
+    private final FaultController controller;
+    private final FaultsViewModel faults;
+    private final NodeActions nodeActions;
     private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "console-actions");
         t.setDaemon(true);
@@ -74,7 +80,7 @@ public final class Console implements AutoCloseable {
 
     /**
      * Checks the options and prepares the cluster without starting anything: reads the attached cluster file, or
-     * chooses free loopback ports for a new local cluster and writes its cluster file. Any thread.
+     * chooses free loopback ports for a new local cluster and writes its cluster file and secret. Any thread.
      *
      * @throws IllegalArgumentException for a wrong option or cluster file (the message names it and the line)
      */
@@ -84,24 +90,47 @@ public final class Console implements AutoCloseable {
             if (!Files.isRegularFile(options.attach())) {
                 throw new IllegalArgumentException("Cluster file " + options.attach() + " does not exist.");
             }
-            return new Prepared(options, ClusterSpec.read(options.attach()), null);
+            return new Prepared(options, ClusterSpec.read(options.attach()), ClusterFiles.of(options.attach()), false);
         }
         ClusterFiles files = ClusterFiles.console(options.dataDir());
-        stopLeftovers(files);
+        stopLeftovers(files, options.dataDir());
         ClusterSpec spec =
                 ClusterSpec.loopback(options.nodes(), options.models()).withDeadlineMillis(options.deadlineMillis());
         // A fresh group each start: the Raft data of an earlier console would belong to another group.
         files.deleteRaftDirs(spec);
-        Files.createDirectories(files.dir);
-        spec.write(files.clusterFile());
-        return new Prepared(options, spec, files);
+        Files.createDirectories(files.dir());
+        files.create(spec);
+        return new Prepared(options, spec, files, true);
     }
 
-    /** Nodes of an earlier console that is gone (they normally exit with it; a SIGKILLed console's may linger). */
-    private static void stopLeftovers(ClusterFiles files) {
-        for (ProcessHandle h : files.liveNodes(false)) {
-            LOG.info("stopping node process {} left by an earlier console", h.pid());
-            h.destroy();
+    /**
+     * Nodes of an earlier console that is gone. They normally exit with it, but a console that was killed while a node
+     * was frozen leaves that node frozen for good (it cannot notice anything): such leftovers are killed, and the
+     * journal says so.
+     */
+    private static void stopLeftovers(ClusterFiles files, Path dataDir) {
+        List<ProcessHandle> left = files.liveNodes();
+        if (left.isEmpty()) {
+            return;
+        }
+        long frozen =
+                left.stream().filter(h -> ProcessSignals.isPaused(h.pid())).count();
+        left.forEach(ProcessHandle::destroyForcibly);
+        String what = left.size() + " node process(es) of an earlier console still ran (" + frozen
+                + " of them frozen); killed";
+        LOG.info(what);
+        if (files.exists()) {
+            try {
+                ObjectNode e = AuditJournal.event(
+                        ClusterSpec.read(files.clusterFile()).group(),
+                        Actor.of("console"),
+                        "leftovers",
+                        System.currentTimeMillis());
+                e.put("detail", what);
+                AuditJournal.in(dataDir).append(e);
+            } catch (RuntimeException e) {
+                LOG.warn("could not record the leftover nodes in the audit journal: {}", e.getMessage());
+            }
         }
     }
 
@@ -115,37 +144,41 @@ public final class Console implements AutoCloseable {
         this.startedAt = clock.getAsLong();
         ConsoleOptions o = prepared.options();
         ClusterSpec spec = prepared.spec();
+        Actor me = Actor.of("console");
         this.settings = new ConsoleSettings(o.dataDir().resolve("console.properties"));
         this.theme = new SimpleObjectProperty<>(Theme.named(settings.get("theme", "dark")));
         this.timeline = new TimelineModel(startedAt);
         this.nodes = new NodesViewModel(spec, prepared.local(), timeline, clock);
         this.logs = new LogsViewModel(prepared.local());
-        this.gateway = new LiveCluster(spec);
-        this.query = new QueryViewModel(gateway, timeline, examples(), Platform::runLater, clock);
+        this.gateway = new LiveCluster(spec, prepared.files().secret());
+        this.query = new QueryViewModel(gateway, timeline, examples(), me.describe(), Platform::runLater, clock);
         this.charts = new ChartsModel(startedAt);
         nodes.onEntries(query::entries);
         query.onDecided((r, ms) -> charts.decided(r, ms, clock.getAsLong()));
-        nodes.readyProperty().addListener((ob, was, ready) -> {
-            if (ready) {
-                query.loadHistory();
+        Supervisor.Listener processes = new Supervisor.Listener() {
+            @Override
+            public void onOutput(String node, String line) {
+                logs.onOutput(node, line);
             }
-        });
-        if (prepared.local()) {
-            this.control =
-                    new Supervisor(prepared.files(), spec, o.dataDir().resolve("models"), new Supervisor.Listener() {
-                        @Override
-                        public void onOutput(String node, String line) {
-                            logs.onOutput(node, line);
-                        }
 
-                        @Override
-                        public void onProcess(NodeProcess process) {
-                            nodes.onProcess(process);
-                        }
-                    });
+            @Override
+            public void onProcess(NodeProcess process) {
+                nodes.onProcess(process);
+            }
+        };
+        Path models = o.dataDir().resolve("models");
+        if (prepared.local()) {
+            this.supervisor = Supervisor.owned(prepared.files(), spec, models, List.of(), processes);
+        } else if (!prepared.files().liveNodes().isEmpty()) {
+            // Attached to a cluster started on this machine (cluster up): its pid file lets the console act on it.
+            this.supervisor = Supervisor.detached(prepared.files(), spec, models, processes);
+            supervisor.processes().forEach(nodes::onProcess);
         } else {
-            this.control = NodeControl.NONE;
+            this.supervisor = null;
         }
+        this.controller = new FaultController(gateway.client(), supervisor, AuditJournal.in(o.dataDir()), me);
+        this.faults = new FaultsViewModel(controller, nodes, timeline, Platform::runLater);
+        this.nodeActions = new NodeActions(faults, spec.deadlineMillis(), node -> view().showLogOf(node));
         this.view = new MainView(this, stage, new Passages());
         Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
             LOG.error("unexpected error on the FX thread", e);
@@ -160,6 +193,7 @@ public final class Console implements AutoCloseable {
                 if (now - last >= APPLY_EVERY_NANOS) {
                     last = now;
                     nodes.apply();
+                    faults.apply();
                     logs.apply();
                     charts.commitIndex(nodes.commitIndexProperty().get(), clock.getAsLong());
                     view.pulse();
@@ -168,15 +202,23 @@ public final class Console implements AutoCloseable {
         };
         pulse.start();
         gateway.watch(nodes);
-        if (control instanceof Supervisor s) {
-            actions.execute(() -> {
+        gateway.watchRecords(query::record);
+        faults.refresh();
+        actions.execute(() -> {
+            if (prepared.local()) {
                 try {
-                    s.startAll();
+                    supervisor.startAll();
                 } catch (IOException e) {
                     Platform.runLater(() -> view.problem("Could not start the node processes: " + e.getMessage()));
                 }
-            });
-        }
+            } else if (controller.controlsNodes() || controller.supervises()) {
+                List<String> healed = controller.healLeftovers();
+                if (!healed.isEmpty()) {
+                    Platform.runLater(() -> view.problem(
+                            "Healed " + healed + ": left in effect by a console that is" + " no longer running."));
+                }
+            }
+        });
     }
 
     private static List<String> examples() {
@@ -236,64 +278,20 @@ public final class Console implements AutoCloseable {
         return startedAt;
     }
 
-    public NodeControl control() {
-        return control;
+    public FaultsViewModel faults() {
+        return faults;
     }
 
-    /** SIGKILL of a supervised node, as in a crash. */
-    public void kill(String node) {
-        act("Kill " + node, () -> control.kill(node));
+    public FaultController controller() {
+        return controller;
     }
 
-    /** A polite stop of a supervised node. */
-    public void stop(String node) {
-        act("Stop " + node, () -> control.stop(node));
+    /** Every action on a node, for the tile menus, the Cluster menu and the faults panel. */
+    public NodeActions nodeActions() {
+        return nodeActions;
     }
 
-    /** Stops a supervised node if it runs and starts it again with its data. */
-    public void restart(String node) {
-        act("Restart " + node, () -> control.restart(node));
-    }
-
-    /**
-     * Brings back a node that refuses to start because its Raft data is damaged ({@link NodeRepair}): its directory is
-     * kept aside, the node starts empty and the leader copies it the log. Shown on the timeline when done.
-     */
-    public void rebuild(String node) {
-        act("Rebuild " + node + " from the leader", () -> {
-            if (!(control instanceof Supervisor s)) {
-                throw new UnsupportedOperationException("the console is attached to a cluster it did not start; run"
-                        + " ./mission-control cluster rejoin " + node + " where the cluster runs");
-            }
-            if (s.process(node).state() == NodeProcess.State.RUNNING) {
-                throw new IllegalStateException(node + " is running. Rebuilding is for a node that refuses to start"
-                        + " because its Raft data is damaged; stop it first if that is the case");
-            }
-            nodeEvent(
-                    node,
-                    node + " rebuilding",
-                    node + " is taken out of the group, started empty and put back; other node actions wait until"
-                            + " this is done",
-                    Status.CAUTION);
-            Path aside = NodeRepair.rejoin(
-                    s.files(), s.spec(), node, gateway::leaveGroup, gateway::addBack, () -> s.start(node));
-            nodeEvent(
-                    node,
-                    node + " rebuilt",
-                    node + " started empty and copied the log from the leader"
-                            + (aside == null ? "" : "; its damaged data is kept in " + aside),
-                    Status.NORMAL);
-        });
-    }
-
-    /** Puts a node event on the timeline, now. Any thread. */
-    private void nodeEvent(String node, String title, String detail, Status status) {
-        long at = clock.getAsLong();
-        Platform.runLater(
-                () -> timeline.add(TimelineEvent.instant(at, TimelineEvent.Kind.NODE, title, detail, status, node)));
-    }
-
-    /** Runs a supervisor action off the FX thread; a failure is shown in place. */
+    /** Runs work off the FX thread; a failure is shown in place. */
     public void act(String what, ThrowingAction action) {
         actions.execute(() -> {
             try {
@@ -310,7 +308,10 @@ public final class Console implements AutoCloseable {
         void run() throws Exception;
     }
 
-    /** Stops the pulse, the status streams and every node this console started; saves the layout. Any thread. */
+    /**
+     * Stops the pulse and the streams; for a cluster it started, heals every fault and stops every node; saves the
+     * layout. Any thread.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -325,8 +326,20 @@ public final class Console implements AutoCloseable {
         }
         settings.put("theme", theme.get().name().toLowerCase(java.util.Locale.ROOT));
         settings.save();
+        if (prepared.local()) {
+            // Heal what this console broke before its nodes go: the journal records it, paused nodes can stop politely.
+            try {
+                controller.healAll("the console that started the cluster closed", false);
+            } catch (RuntimeException e) {
+                LOG.warn("healing at close: {}", e.getMessage());
+            }
+        }
+        faults.close();
+        controller.close();
         gateway.close();
-        control.close();
+        if (supervisor != null) {
+            supervisor.close();
+        }
         actions.shutdownNow();
         try {
             actions.awaitTermination(2, TimeUnit.SECONDS);

@@ -2,26 +2,30 @@ package dev.missioncontrol.app.console;
 
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.client.ClusterClient.Submission;
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeServiceGrpc;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.WatchRecordsRequest;
 import dev.missioncontrol.cluster.proto.WatchRequest;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The console's connection to a real cluster: a {@link ClusterClient} for queries and history, and one status stream
- * per node that reconnects by itself (every 250 ms) when a node goes away, so a lost connection recovers on its own.
+ * The console's connection to a real cluster: a {@link ClusterClient} for queries, one status stream per node and one
+ * stream of decided records, each of which reconnects by itself (every 250 ms; the record stream to the next node,
+ * from the last record it had) when a node goes away, so a lost connection recovers on its own.
  *
- * <p>Thread-safe. Status arrives on gRPC threads.
+ * <p>Thread-safe. Status and records arrive on gRPC threads.
  */
 public final class LiveCluster implements ClusterGateway {
     /** How often each node pushes its status: fast enough for a live tile, coalesced by the view-model. */
@@ -38,8 +42,16 @@ public final class LiveCluster implements ClusterGateway {
     private final List<Context.CancellableContext> streams = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    public LiveCluster(ClusterSpec spec) {
-        this.client = new ClusterClient(spec);
+    private volatile long lastRecordIndex;
+
+    /** @param secret the cluster's secret, when this console may inject faults */
+    public LiveCluster(ClusterSpec spec, Optional<ClusterSecret> secret) {
+        this.client = new ClusterClient(spec, secret);
+    }
+
+    /** The client underneath, for the fault controller. */
+    public ClusterClient client() {
+        return client;
     }
 
     @Override
@@ -48,18 +60,8 @@ public final class LiveCluster implements ClusterGateway {
     }
 
     @Override
-    public Submission submit(String question) {
-        return client.track(question);
-    }
-
-    @Override
-    public void leaveGroup(String node) {
-        client.leaveGroup(node);
-    }
-
-    @Override
-    public void addBack(String node) {
-        client.addBack(node);
+    public Submission submit(String question, String origin) {
+        return client.track(question, origin);
     }
 
     @Override
@@ -126,18 +128,51 @@ public final class LiveCluster implements ClusterGateway {
     }
 
     @Override
-    public CompletableFuture<List<QueryRecord>> history() {
-        return CompletableFuture.supplyAsync(() -> {
-            RuntimeException last = null;
-            for (var n : client.spec().nodes()) {
-                try {
-                    return client.history(n.id());
-                } catch (RuntimeException e) {
-                    last = e;
-                }
-            }
-            throw new ClusterClient.ClusterException("No node answered with its decision history", last);
-        });
+    public void watchRecords(Consumer<QueryRecord> listener) {
+        openRecords(0, listener);
+    }
+
+    private void openRecords(int attempt, Consumer<QueryRecord> listener) {
+        if (closed) {
+            return;
+        }
+        List<ClusterSpec.NodeSpec> nodes = client.spec().nodes();
+        String node = nodes.get(attempt % nodes.size()).id();
+        Context.CancellableContext ctx = Context.current().withCancellation();
+        streams.add(ctx);
+        ctx.run(() -> NodeServiceGrpc.newStub(client.channel(node))
+                .watchRecords(
+                        WatchRecordsRequest.newBuilder()
+                                .setAfterIndex(lastRecordIndex)
+                                .build(),
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(QueryRecord r) {
+                                lastRecordIndex = Math.max(lastRecordIndex, r.getChangedIndex());
+                                listener.accept(r);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                streams.remove(ctx);
+                                if (closed) {
+                                    return;
+                                }
+                                // The next node, from the last record this console has: every node holds the same log.
+                                reconnect.schedule(
+                                        () -> {
+                                            client.channel(node).resetConnectBackoff();
+                                            openRecords(attempt + 1, listener);
+                                        },
+                                        RECONNECT_MILLIS,
+                                        TimeUnit.MILLISECONDS);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                onError(new IllegalStateException("the node ended its record stream"));
+                            }
+                        }));
     }
 
     @Override

@@ -2,7 +2,8 @@ package dev.missioncontrol.app.console;
 
 import dev.missioncontrol.app.charts.ChartsView;
 import dev.missioncontrol.app.console.Fx.Terms;
-import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.decision.DecisionFormat;
+import dev.missioncontrol.app.faults.FaultsView;
 import dev.missioncontrol.app.history.HistoryView;
 import dev.missioncontrol.app.logs.NodeLogsView;
 import dev.missioncontrol.app.nodes.NodesView;
@@ -74,32 +75,7 @@ public final class MainView {
         ConsoleSettings settings = console.settings();
         List<String> ids = nodes.nodes().stream().map(n -> n.id()).toList();
 
-        NodesView nodesView = new NodesView(nodes, console.theme(), new NodesView.Actions() {
-            @Override
-            public void kill(String node) {
-                console.kill(node);
-            }
-
-            @Override
-            public void stop(String node) {
-                console.stop(node);
-            }
-
-            @Override
-            public void restart(String node) {
-                console.restart(node);
-            }
-
-            @Override
-            public void rebuild(String node) {
-                console.rebuild(node);
-            }
-
-            @Override
-            public void showLog(String node) {
-                showLogOf(node);
-            }
-        });
+        NodesView nodesView = new NodesView(nodes, console.theme(), console.nodeActions()::menuItems);
         nodesView.setMinWidth(220);
         queryView = new QueryView(query, passages, ids);
         RaftLogView raftLog = new RaftLogView(nodes);
@@ -119,9 +95,11 @@ public final class MainView {
         tabs.getTabs().get(TABS.indexOf("raft")).selectedProperty().addListener((o, a, on) -> raftLog.active(on));
         tabs.setId("tabs");
 
-        columns = new SplitPane(nodesView, tabs);
+        FaultsView faultsView = new FaultsView(console.faults());
+        columns = new SplitPane(nodesView, tabs, faultsView);
         columns.setOrientation(Orientation.HORIZONTAL);
         SplitPane.setResizableWithParent(nodesView, false);
+        SplitPane.setResizableWithParent(faultsView, false);
         timelineView = new TimelineView(console.timeline(), console.theme(), System::currentTimeMillis);
         rows = new SplitPane(columns, timelineView);
         rows.setOrientation(Orientation.VERTICAL);
@@ -147,7 +125,8 @@ public final class MainView {
         stage.setTitle(title());
         stage.setMinWidth(1024);
         stage.setMinHeight(640);
-        columns.setDividerPositions(settings.getDouble("divider.columns", 0.21));
+        columns.setDividerPositions(
+                settings.getDouble("divider.columns", 0.2), settings.getDouble("divider.faults", 0.79));
         rows.setDividerPositions(settings.getDouble("divider.rows", 0.78));
         select(settings.get("tab", "query"));
         Platform.runLater(queryView::focusQuestion);
@@ -208,16 +187,15 @@ public final class MainView {
                         item("Switch dark / light theme", "Shortcut+T", () -> console.theme()
                                 .set(console.theme().get().next())));
         Menu cluster = new Menu("_Cluster");
+        cluster.getItems().add(item("Heal all faults", "Shortcut+H", () -> console.faults()
+                .healAll()));
+        cluster.getItems().add(new SeparatorMenuItem());
         for (var n : console.nodes().nodes()) {
             Menu node = new Menu(n.id());
-            List<MenuItem> actions = List.of(
-                    item("Kill (SIGKILL)", null, () -> console.kill(n.id())),
-                    item("Stop", null, () -> console.stop(n.id())),
-                    item("Restart", null, () -> console.restart(n.id())),
-                    item("Rebuild from the leader (damaged data)", null, () -> console.rebuild(n.id())));
-            actions.forEach(m -> m.setDisable(!console.control().supervised()));
-            node.getItems().addAll(actions);
-            node.getItems().add(item("Show log", null, () -> showLogOf(n.id())));
+            console.nodeActions().menuItems(n.id()).forEach(m -> {
+                m.setId(null); // the tiles' items carry the ids
+                node.getItems().add(m);
+            });
             cluster.getItems().add(node);
         }
         Menu help = new Menu("_Help");
@@ -228,8 +206,8 @@ public final class MainView {
                                 "Keyboard shortcuts",
                                 null,
                                 () -> problem("Enter asks · Ctrl+L question field · Ctrl+1…6 views ·"
-                                        + " Ctrl+T theme · Ctrl+E export · Ctrl+Q quit · timeline: wheel zooms, drag pans,"
-                                        + " double-click returns to live")));
+                                        + " Ctrl+H heal all faults · Ctrl+T theme · Ctrl+E export · Ctrl+Q quit ·"
+                                        + " timeline: wheel zooms, drag pans, double-click returns to live")));
         return new MenuBar(file, view, cluster, help);
     }
 
@@ -268,17 +246,23 @@ public final class MainView {
         Fx.explain(leader, Terms.LEADER + "\n\n" + Terms.TERM);
         int n = nodes.spec().size();
         Label size = Fx.label(
-                "n " + n + " · q " + nodes.quorum() + " · tolerates " + (n - 1) / 2 + " crash"
-                        + ((n - 1) / 2 == 1 ? "" : "es") + " · τ "
-                        + nodes.spec().tau(),
-                "mono");
+                "n " + n + " · q " + nodes.quorum() + " · τ " + nodes.spec().tau(), "mono");
         Fx.explain(size, Terms.QUORUM + "\n\n" + Terms.TAU);
         lastDecision.setId("status-decision");
         Fx.status(lastDecision, Status.OFF);
-        console.query().shownProperty().addListener((o, a, r) -> showDecision(r));
-        Label faults = Fx.label("faults: none injected", "muted");
+        console.query().latestProperty().addListener((o, a, r) -> showDecision(r));
+        Label faults = Fx.label("", "status-text");
+        faults.setId("status-faults");
+        faults.textProperty().bind(console.faults().summaryProperty());
+        Fx.status(faults, Status.NORMAL);
+        console.faults().summaryStatusProperty().addListener((o, a, st) -> Fx.status(faults, st));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
+        // The cluster's state, the leader and the figures always show in full; the last decision and the faults give
+        // way (with an ellipsis; History and the faults panel hold the rest).
+        for (Label fixed : List.of(health, leader, size, clock)) {
+            fixed.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox bar = new HBox(health, leader, size, lastDecision, faults, spacer, clock);
         bar.getStyleClass().add("status-bar");
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -290,9 +274,7 @@ public final class MainView {
         if (r == null || !r.hasDecision()) {
             return;
         }
-        Status s = r.getDisputesCount() > 0
-                ? Status.CRITICAL
-                : Status.ofDecision(r.getDecision().getStatus());
+        Status s = DecisionFormat.status(r);
         lastDecision.setText(s.glyph() + " " + r.getQuery().getId() + " " + DecisionFormat.banner(r.getDecision()));
         Fx.status(lastDecision, s);
     }
@@ -319,7 +301,8 @@ public final class MainView {
         }
     }
 
-    private void showLogOf(String node) {
+    /** Shows a node's output in the Node logs view. FX thread. */
+    public void showLogOf(String node) {
         logsView.showNode(node);
         select("logs");
     }
@@ -347,6 +330,7 @@ public final class MainView {
         s.put("window.width", scene.getWidth());
         s.put("window.height", scene.getHeight());
         s.put("divider.columns", columns.getDividerPositions()[0]);
+        s.put("divider.faults", columns.getDividerPositions()[1]);
         s.put("divider.rows", rows.getDividerPositions()[0]);
         s.put("tab", TABS.get(Math.max(0, tabs.getSelectionModel().getSelectedIndex())));
     }

@@ -1,6 +1,7 @@
 package dev.missioncontrol.app.history;
 
 import dev.missioncontrol.app.console.Fx;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.app.query.QueryViewModel;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.styles.Status;
@@ -39,20 +40,22 @@ public final class HistoryView extends VBox {
                         80,
                         r -> TIME.format(Instant.ofEpochMilli(r.getQuery().getSubmittedAtMillis()))));
         table.getColumns().add(column("query", 90, r -> r.getQuery().getId()));
-        TableColumn<QueryRecord, String> status = column(
-                "status", 150, r -> r.getDecision().getStatus() + (r.getDisputesCount() > 0 ? " (disputed)" : ""));
+        TableColumn<QueryRecord, QueryRecord> status = new TableColumn<>("status");
+        status.setPrefWidth(170);
+        status.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cd.getValue()));
         status.setCellFactory(c -> new TableCell<>() {
             @Override
-            protected void updateItem(String s, boolean empty) {
-                super.updateItem(s, empty);
+            protected void updateItem(QueryRecord r, boolean empty) {
+                super.updateItem(r, empty);
                 getStyleClass().removeAll(Status.STYLE_CLASSES);
                 getStyleClass().remove("status-text");
-                if (empty || s == null) {
+                if (empty || r == null) {
                     setText(null);
                     return;
                 }
-                Status st = s.contains("disputed") ? Status.CRITICAL : Status.ofDecision(s);
-                setText(st.glyph() + " " + s.replace('_', ' '));
+                Status st = DecisionFormat.status(r);
+                setText(st.glyph() + " " + DecisionFormat.title(r.getDecision())
+                        + (r.getDisputesCount() > 0 ? " (disputed)" : ""));
                 getStyleClass().addAll("status-text", st.styleClass());
             }
         });
@@ -67,9 +70,10 @@ public final class HistoryView extends VBox {
                 .add(column(
                         "winner",
                         70,
-                        r -> "NO_CONSENSUS".equals(r.getDecision().getStatus())
-                                ? "none valid"
-                                : r.getDecision().getWinner()));
+                        r -> DecisionFormat.valid(r.getDecision())
+                                ? r.getDecision().getWinner()
+                                : "none valid"));
+        table.getColumns().add(column("asked by", 130, r -> r.getQuery().getOrigin()));
         TableColumn<QueryRecord, String> q =
                 column("question", 420, r -> r.getQuery().getText());
         table.getColumns().add(q);

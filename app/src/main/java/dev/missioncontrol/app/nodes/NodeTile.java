@@ -90,7 +90,7 @@ final class NodeTile {
 
     private void update() {
         Status s = node.health();
-        boolean up = node.up();
+        boolean up = node.reporting();
         role.setText(s.glyph() + " " + node.role());
         Fx.status(role, s);
         figures.setText(

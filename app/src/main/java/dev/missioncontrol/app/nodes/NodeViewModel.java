@@ -1,8 +1,9 @@
 package dev.missioncontrol.app.nodes;
 
-import dev.missioncontrol.app.supervisor.NodeProcess;
+import dev.missioncontrol.cluster.proto.LinkView;
 import dev.missioncontrol.cluster.proto.LogEntryView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
 import dev.missioncontrol.styles.Status;
 import java.util.List;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -31,6 +32,8 @@ public final class NodeViewModel {
     private final ReadOnlyObjectWrapper<List<LogEntryView>> recent = new ReadOnlyObjectWrapper<>(List.of());
     private final ReadOnlyObjectWrapper<NodeStatus> status = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<NodeProcess> processState = new ReadOnlyObjectWrapper<>();
+    private boolean up;
+    private boolean reporting;
 
     NodeViewModel(String id, String model) {
         this.id = id;
@@ -41,7 +44,7 @@ public final class NodeViewModel {
         return id;
     }
 
-    /** LEADER, FOLLOWER, CANDIDATE, STARTING, DOWN, UNREACHABLE, STOPPED, … */
+    /** LEADER, FOLLOWER, CANDIDATE, STARTING, DOWN, PAUSED, UNREACHABLE, STOPPED, "FOLLOWER · CUT OFF", … */
     public ReadOnlyStringProperty roleProperty() {
         return role.getReadOnlyProperty();
     }
@@ -104,19 +107,28 @@ public final class NodeViewModel {
         return role.get();
     }
 
-    /** True when the node reports status and is not down. */
+    /** True when the node reports status, runs and reaches a majority: it counts for the cluster now. */
     public boolean up() {
-        return switch (role.get()) {
-            case "LEADER", "FOLLOWER", "CANDIDATE", "LISTENER" -> true;
-            default -> false;
-        };
+        return up;
     }
 
+    /** Whether the node's status is fresh: it runs and answers (a cut-off node does; a frozen one does not). */
+    public boolean reporting() {
+        return reporting;
+    }
+
+    /** A node that is not up and does not report: down, frozen, unreachable, starting or stopped. */
     void show(String role, Status health, String why) {
+        show(role, health, why, false, false, false);
+    }
+
+    void show(String role, Status health, String why, boolean up, boolean leader, boolean reporting) {
+        this.up = up;
+        this.reporting = reporting;
         this.role.set(role);
         this.health.set(health);
         this.why.set(why);
-        this.leader.set("LEADER".equals(role));
+        this.leader.set(leader);
     }
 
     void report(NodeStatus s) {
@@ -143,6 +155,24 @@ public final class NodeViewModel {
         int total = s.getSentencesTotal();
         int ready = s.getSentencesReady();
         return total > 0 && ready < total ? "embedding knowledge " + (100 * ready / total) + " %" : "";
+    }
+
+    /** Whether this node's last probe to a peer came back (true when it has not said otherwise). */
+    public boolean reaches(String peer) {
+        NodeStatus s = status.get();
+        return s == null
+                || s.getLinksList().stream()
+                        .filter(l -> l.getPeer().equals(peer))
+                        .allMatch(LinkView::getReachable);
+    }
+
+    /** Whether this node delays traffic from a peer (its side of a slow link). */
+    public boolean slowTo(String peer) {
+        NodeStatus s = status.get();
+        return s != null
+                && s.getFaultsList().stream()
+                        .anyMatch(
+                                f -> f.hasDelay() && f.getDelay().getPeersList().contains(peer));
     }
 
     public ReadOnlyStringProperty warmUpProperty() {

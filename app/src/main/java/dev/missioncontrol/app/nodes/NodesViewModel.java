@@ -1,13 +1,17 @@
 package dev.missioncontrol.app.nodes;
 
 import dev.missioncontrol.app.console.ClusterGateway;
-import dev.missioncontrol.app.supervisor.NodeProcess;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineEvent.Kind;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.node.NodeFaults;
+import dev.missioncontrol.cluster.proto.FaultRule;
+import dev.missioncontrol.cluster.proto.LinkView;
 import dev.missioncontrol.cluster.proto.LogEntryView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Role;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
 import dev.missioncontrol.cluster.vote.Vote;
 import dev.missioncontrol.styles.Status;
 import java.util.ArrayList;
@@ -141,7 +145,7 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
             if (vm.up()) {
                 up++;
                 termNow = Math.max(termNow, r.status().getTerm());
-                if ("LEADER".equals(vm.role())) {
+                if (vm.leaderProperty().get()) {
                     leaderNow = vm.id();
                     commit = r.status().getCommitIndex();
                 }
@@ -197,6 +201,10 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
             }
             return;
         }
+        if (p != null && p.state() == NodeProcess.State.PAUSED) {
+            vm.show("PAUSED", Status.STANDBY, "frozen by SIGSTOP: alive, runs nothing until resumed");
+            return;
+        }
         String why = lost.get(vm.id());
         if (r == null) {
             if (supervised || why == null) {
@@ -213,22 +221,66 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
                     (why != null ? why : "no status for " + (now - r.at()) / 1000 + " s") + "; retrying");
             return;
         }
-        String role = r.status().getRole();
-        switch (role) {
-            case "LEADER", "FOLLOWER" -> {
-                long behind = commitIndex.get() - r.status().getAppliedIndex();
+        NodeStatus s = r.status();
+        String role =
+                switch (s.getRole()) {
+                    case LEADER -> "LEADER";
+                    case FOLLOWER -> "FOLLOWER";
+                    case CANDIDATE -> "CANDIDATE";
+                    case LISTENER -> "LISTENER";
+                    default -> "UNKNOWN";
+                };
+        boolean leads = s.getRole() == Role.LEADER;
+        // What the node itself reports: the links its probes reach, and the fault rules it holds.
+        List<String> unreachable = s.getLinksList().stream()
+                .filter(l -> !l.getReachable())
+                .map(LinkView::getPeer)
+                .toList();
+        int reached = s.getLinksCount() - unreachable.size() + 1;
+        String rules = NodeFaults.describe(s.getFaultsList());
+        boolean cutOff = !s.getLinksList().isEmpty()
+                && reached < spec.majority()
+                && s.getFaultsList().stream().anyMatch(FaultRule::hasDrop);
+        if (cutOff) {
+            vm.show(
+                    role + " · CUT OFF",
+                    Status.SERIOUS,
+                    "reaches " + (reached - 1) + " of " + s.getLinksCount() + " peers, a majority needs "
+                            + (spec.majority() - 1) + " · " + rules,
+                    false,
+                    false,
+                    true);
+            return;
+        }
+        boolean slowLink = s.getFaultsList().stream().anyMatch(FaultRule::hasDelay);
+        boolean slowAnswers =
+                s.getFaultsList().stream().anyMatch(f -> f.getKindCase() == FaultRule.KindCase.ANSWER_DELAY_MILLIS);
+        if (slowLink || slowAnswers) {
+            String rtts = s.getLinksList().stream()
+                    .map(l -> l.getPeer() + " " + (l.getRttMillis() < 0 ? "—" : Math.round(l.getRttMillis()) + " ms"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            vm.show(
+                    role + " · " + (slowLink ? "SLOW LINK" : "SLOW"),
+                    Status.CAUTION,
+                    rules + (slowLink ? " · round trips " + rtts : ""),
+                    true,
+                    leads,
+                    true);
+            return;
+        }
+        String links = unreachable.isEmpty() ? "" : "cannot reach " + String.join(", ", unreachable);
+        switch (s.getRole()) {
+            case LEADER, FOLLOWER -> {
+                long behind = commitIndex.get() - s.getAppliedIndex();
                 if (behind > 20) {
-                    vm.show(role, Status.STANDBY, "catching up: " + behind + " entries behind");
+                    vm.show(role, Status.STANDBY, "catching up: " + behind + " entries behind", true, leads, true);
                 } else {
-                    vm.show(role, Status.NORMAL, "");
+                    vm.show(role, Status.NORMAL, links, true, leads, true);
                 }
             }
-            case "CANDIDATE" ->
-                vm.show(
-                        role,
-                        Status.CAUTION,
-                        "asking for votes in term " + r.status().getTerm());
-            default -> vm.show(role, Status.CAUTION, "");
+            case CANDIDATE ->
+                vm.show(role, Status.CAUTION, "asking for votes in term " + s.getTerm(), true, false, true);
+            default -> vm.show(role, Status.CAUTION, links, true, false, true);
         }
     }
 
@@ -267,7 +319,7 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
 
     private void summarize(int up, String leaderNow, long now) {
         int n = spec.size();
-        int majority = n / 2 + 1;
+        int majority = spec.majority();
         boolean starting =
                 nodes.stream().allMatch(v -> v.health() == Status.STANDBY || v.health() == Status.OFF) && !ready.get();
         if (!ready.get() && !leaderNow.isEmpty() && up == n) {
@@ -283,22 +335,30 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
                     Status.NORMAL,
                     ""));
         }
-        List<String> down = nodes.stream()
-                .filter(v -> !v.up() && v.health() != Status.STANDBY)
-                .map(NodeViewModel::id)
-                .toList();
+        List<String> out = new ArrayList<>();
+        for (NodeViewModel v : nodes) {
+            if (!v.up() && v.health() != Status.STANDBY) {
+                out.add(v.id()
+                        + (v.role().contains("CUT OFF")
+                                ? " cut off"
+                                : v.role().equals("UNREACHABLE") ? " unreachable" : " down"));
+            } else if (v.role().equals("PAUSED")) {
+                out.add(v.id() + " paused");
+            }
+        }
         if (starting) {
             health.set(Status.STANDBY);
             summary.set("starting: " + up + " of " + n + " nodes up");
         } else if (up < majority) {
             health.set(Status.CRITICAL);
-            summary.set("quorum lost: " + up + " of " + n + " up, " + majority + " needed");
+            summary.set((out.isEmpty() ? "" : String.join(", ", out) + " — ") + "quorum lost: " + up + " of " + n
+                    + " up, " + majority + " needed");
         } else if (leaderNow.isEmpty()) {
             health.set(Status.CAUTION);
             summary.set("election in progress: " + up + " of " + n + " up");
-        } else if (!down.isEmpty()) {
+        } else if (!out.isEmpty()) {
             health.set(Status.SERIOUS);
-            summary.set(String.join(", ", down) + " down: " + up + " of " + n + " up");
+            summary.set(String.join(", ", out) + ": " + up + " of " + n + " up");
         } else if (up < n) {
             health.set(Status.STANDBY);
             summary.set(up + " of " + n + " up, the rest starting");

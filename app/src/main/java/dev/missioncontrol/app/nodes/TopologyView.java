@@ -10,7 +10,9 @@ import javafx.scene.text.Text;
 
 /**
  * The cluster as a drawing: nodes on a circle, the leader's replication links to every follower. A link to a node
- * that is down is dashed; colours come from the status classes. Redrawn when a node's health or the leader changes.
+ * that is down is dashed grey; a link a node reports cut (its probes across fail) is dashed in the serious colour, a
+ * slow one in the caution colour; colours come from the status classes. Redrawn when a node's health or role, or the
+ * leader changes.
  */
 final class TopologyView extends Pane {
     private final NodesViewModel model;
@@ -22,13 +24,16 @@ final class TopologyView extends Pane {
         setMinHeight(150);
         setPrefHeight(170);
         model.leaderProperty().addListener((o, a, b) -> draw());
-        model.nodes().forEach(n -> n.healthProperty().addListener((o, a, b) -> draw()));
+        model.nodes().forEach(n -> {
+            n.healthProperty().addListener((o, a, b) -> draw());
+            n.roleProperty().addListener((o, a, b) -> draw());
+        });
         widthProperty().addListener((o, a, b) -> draw());
         heightProperty().addListener((o, a, b) -> draw());
         Fx.explain(
                 this,
-                "Replication links: the leader sends every entry to each follower. Dashed: the node is down or"
-                        + " unreachable.");
+                "Replication links: the leader sends every entry to each follower. Grey dashes: a node is down or"
+                        + " unreachable. Amber dashes: the link is cut (a partition). Yellow dashes: the link is slow.");
     }
 
     private void draw() {
@@ -55,9 +60,14 @@ final class TopologyView extends Pane {
                 boolean replication = i == leader || j == leader;
                 Line l = new Line(x[i], y[i], x[j], y[j]);
                 l.getStyleClass().add("topo-link");
-                boolean down = !nodes.get(i).up() || !nodes.get(j).up();
-                if (down) {
+                NodeViewModel a = nodes.get(i), b = nodes.get(j);
+                boolean reported = a.reporting() && b.reporting();
+                if (reported && (!a.reaches(b.id()) || !b.reaches(a.id()))) {
+                    l.getStyleClass().add("cut");
+                } else if (!a.up() || !b.up()) {
                     l.getStyleClass().add("down");
+                } else if (a.slowTo(b.id()) || b.slowTo(a.id())) {
+                    l.getStyleClass().add("slow");
                 } else if (replication) {
                     l.getStyleClass().add("replication");
                 }

@@ -2,6 +2,7 @@ package dev.missioncontrol.app.query;
 
 import dev.missioncontrol.app.console.Fx;
 import dev.missioncontrol.app.console.Prose;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.models.generate.Citation;
@@ -57,9 +58,9 @@ final class AnswerCard extends VBox {
 
     /** Shows the node's answer to decision {@code d}. */
     void show(Answer a, Decision d) {
-        var parsed = dev.missioncontrol.models.generate.Answer.fromJson(a.getJson());
+        var parsed = DecisionFormat.answer(a.getJson());
         boolean agrees = d.getAgreeingList().contains(a.getNodeId());
-        boolean valid = !"NO_CONSENSUS".equals(d.getStatus());
+        boolean valid = DecisionFormat.valid(d);
         boolean winner = valid && a.getNodeId().equals(d.getWinner());
         // Without consensus no answer is presented as right: agreeing with the top-scored answer is only a caution.
         state(valid && agrees ? "agrees" : "outlier");

@@ -2,10 +2,9 @@ package dev.missioncontrol.app.query;
 
 import dev.missioncontrol.app.console.Fx;
 import dev.missioncontrol.app.console.Fx.Terms;
-import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.QueryRecord;
-import dev.missioncontrol.styles.Status;
 import dev.missioncontrol.styles.Theme;
 import java.util.Locale;
 import javafx.beans.property.ObjectProperty;
@@ -50,7 +49,7 @@ public final class MatrixView extends VBox {
         }
         Decision d = r.getDecision();
         title.setText("Query " + r.getQuery().getId() + " — " + DecisionFormat.banner(d));
-        Fx.status(title, Status.ofDecision(d.getStatus()));
+        Fx.status(title, DecisionFormat.status(r));
         int m = d.getNodesCount();
         int w = d.getNodesList().indexOf(d.getWinner());
         Color low = Color.web(theme.get().color("-mc-heat-low"));

@@ -3,7 +3,7 @@ package dev.missioncontrol.app.query;
 import dev.missioncontrol.app.console.Fx;
 import dev.missioncontrol.app.console.Fx.Terms;
 import dev.missioncontrol.app.console.Prose;
-import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.QueryRecord;
@@ -188,7 +188,7 @@ public final class QueryView extends VBox {
         }
         Decision d = r.getDecision();
         boolean disputed = r.getDisputesCount() > 0;
-        Status s = disputed ? Status.CRITICAL : Status.ofDecision(d.getStatus());
+        Status s = DecisionFormat.status(r);
         Fx.status(banner, s);
         bannerStatus.setText(s.glyph() + " " + DecisionFormat.title(d) + (disputed ? " — DISPUTED" : ""));
         StringBuilder detail = new StringBuilder(DecisionFormat.detail(d));
@@ -206,14 +206,14 @@ public final class QueryView extends VBox {
                 .filter(a -> a.getNodeId().equals(d.getWinner()))
                 .findFirst()
                 .orElse(null);
-        if ("NO_CONSENSUS".equals(d.getStatus()) || win == null) {
+        if (!DecisionFormat.valid(d) || win == null) {
             winner.pseudoClassStateChanged(INVALID, true);
             winnerText.setText("No answer is valid: "
                     + DecisionFormat.detail(d).replace("; no answer is valid", "")
                     + ". The nodes said different things; compare them below and do not act on any one.");
             only(askedText, winnerText);
         } else {
-            var parsed = dev.missioncontrol.models.generate.Answer.fromJson(win.getJson());
+            var parsed = DecisionFormat.answer(win.getJson());
             winnerText.setText(parsed.answer());
             AnswerCard.citations(winnerCites, parsed.citations(), passages);
             winnerFigures.setText(String.format(

@@ -1,7 +1,7 @@
 package dev.missioncontrol.app.query;
 
 import dev.missioncontrol.app.console.ClusterGateway;
-import dev.missioncontrol.app.history.DecisionFormat;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.client.ClusterClient.Submission;
@@ -13,11 +13,10 @@ import dev.missioncontrol.styles.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -42,6 +41,7 @@ import javafx.collections.ObservableList;
  */
 public final class QueryViewModel {
     private final ClusterGateway cluster;
+    private final String origin;
     private final TimelineModel timeline;
     private final Executor fx;
     private final LongSupplier clock;
@@ -50,17 +50,27 @@ public final class QueryViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<QueryProgress> progress = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<QueryRecord> shown = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<QueryRecord> latest = new ReadOnlyObjectWrapper<>();
     private final ObservableList<QueryRecord> history = FXCollections.observableArrayList();
     private final ObservableList<String> asked = FXCollections.observableArrayList();
     private final List<String> examples;
     private final BooleanBinding canSubmit;
     private final List<BiConsumer<QueryRecord, Long>> decidedListeners = new ArrayList<>();
-    private final Set<String> known = new HashSet<>();
+    private final Map<String, QueryRecord> known = new HashMap<>();
     private long submittedAt;
+    /** Until the operator asks or reopens something here, the decision on display is the cluster's newest. */
+    private boolean following = true;
 
+    /** @param origin who asks from here, shown with each decision to everyone who watches ("console root@ops-1") */
     public QueryViewModel(
-            ClusterGateway cluster, TimelineModel timeline, List<String> examples, Executor fx, LongSupplier clock) {
+            ClusterGateway cluster,
+            TimelineModel timeline,
+            List<String> examples,
+            String origin,
+            Executor fx,
+            LongSupplier clock) {
         this.cluster = cluster;
+        this.origin = origin;
         this.timeline = timeline;
         this.examples = List.copyOf(examples);
         this.fx = fx;
@@ -96,7 +106,12 @@ public final class QueryViewModel {
         return shown.getReadOnlyProperty();
     }
 
-    /** Decided queries, newest first. */
+    /** The newest decision the cluster made, whoever asked (the status bar's). */
+    public ReadOnlyObjectProperty<QueryRecord> latestProperty() {
+        return latest.getReadOnlyProperty();
+    }
+
+    /** Decided queries, newest first: every decision in the log, whoever asked. */
     public ObservableList<QueryRecord> history() {
         return history;
     }
@@ -135,12 +150,13 @@ public final class QueryViewModel {
         }
         Submission s;
         try {
-            s = cluster.submit(q);
+            s = cluster.submit(q, origin);
         } catch (RuntimeException e) {
             error.set(e.getMessage());
             return false;
         }
         error.set("");
+        following = false;
         busy.set(true);
         submittedAt = clock.getAsLong();
         progress.set(QueryProgress.submitted(q, s.queryId()));
@@ -170,10 +186,9 @@ public final class QueryViewModel {
         if (p == null || !p.running()) {
             return;
         }
-        String prefix = p.queryId() + " from ";
         for (LogEntryView e : entries) {
-            if ("ANSWER".equals(e.getType()) && e.getSummary().startsWith(prefix)) {
-                p = p.answered(e.getSummary().substring(prefix.length()), clock.getAsLong() - submittedAt);
+            if ("ANSWER".equals(e.getType()) && e.getQueryId().equals(p.queryId())) {
+                p = p.answered(e.getNodeId(), clock.getAsLong() - submittedAt);
             }
         }
         if (p != progress.get()) {
@@ -217,48 +232,78 @@ public final class QueryViewModel {
         }
         busy.set(false);
         add(r);
-        shown.set(r);
+        shown.set(known.getOrDefault(id, r));
         decidedListeners.forEach(l -> l.accept(r, elapsed));
     }
 
+    /**
+     * A decided record as the log holds it now — a new decision, or one changed by a dispute or a late answer — from
+     * this console, another one, the CLI or a script. Any thread: applied on the {@code fx} executor.
+     */
+    public void record(QueryRecord r) {
+        fx.execute(() -> add(r));
+    }
+
     private void add(QueryRecord r) {
-        if (!r.hasDecision() || !known.add(r.getQuery().getId())) {
+        if (!r.hasDecision()) {
             return;
         }
+        String id = r.getQuery().getId();
+        QueryRecord before = known.get(id);
+        if (before != null) {
+            if (before.equals(r) || r.getChangedIndex() < before.getChangedIndex()) {
+                return; // the same, or older than what is shown (the stream was faster than the submitter's wait)
+            }
+            known.put(id, r);
+            int at = history.indexOf(before);
+            if (at >= 0) {
+                history.set(at, r);
+            }
+            if (shown.get() == before) {
+                shown.set(r); // a dispute or a late answer reaches the decision on display
+            }
+            if (latest.get() == before) {
+                latest.set(r);
+            }
+            if (r.getDisputesCount() > before.getDisputesCount()) {
+                timeline.add(TimelineEvent.instant(
+                        clock.getAsLong(),
+                        TimelineEvent.Kind.DECISION,
+                        "DISPUTED",
+                        id + " disputed by "
+                                + r.getDisputesList().stream()
+                                        .map(x -> x.getNodeId() + " (" + x.getDetail() + ")")
+                                        .collect(java.util.stream.Collectors.joining(", ")),
+                        Status.CRITICAL,
+                        id));
+            }
+            return;
+        }
+        known.put(id, r);
         history.add(0, r);
+        latest.set(r);
         var d = r.getDecision();
         long at = r.getQuery().getSubmittedAtMillis() + d.getDecidedAfterMillis();
         timeline.add(TimelineEvent.instant(
                 Math.max(at, r.getQuery().getSubmittedAtMillis()),
                 TimelineEvent.Kind.DECISION,
                 DecisionFormat.title(d),
-                r.getQuery().getId() + " " + DecisionFormat.banner(d) + " — \""
-                        + r.getQuery().getText() + "\"",
-                r.getDisputesCount() > 0 ? Status.CRITICAL : Status.ofDecision(d.getStatus()),
-                r.getQuery().getId()));
-    }
-
-    /** Adds decisions the cluster made before this console attached (oldest first, as nodes return them). */
-    public void loadHistory() {
-        cluster.history()
-                .whenComplete((records, failure) -> fx.execute(() -> {
-                    if (failure != null) {
-                        error.set("Could not load the decision history: " + failure.getMessage());
-                        return;
-                    }
-                    for (QueryRecord r : records) {
-                        add(r);
-                    }
-                    if (shown.get() == null && !history.isEmpty()) {
-                        shown.set(history.get(0));
-                    }
-                }));
+                id + " " + DecisionFormat.banner(d) + " — \"" + r.getQuery().getText() + "\""
+                        + (r.getQuery().getOrigin().isEmpty()
+                                ? ""
+                                : " (asked by " + r.getQuery().getOrigin() + ")"),
+                DecisionFormat.status(r),
+                id));
+        if (following) {
+            shown.set(r);
+        }
     }
 
     /** Shows a past decision again, with its answers and matrix. Returns false for an unknown id. */
     public boolean reopen(String queryId) {
         for (QueryRecord r : history) {
             if (r.getQuery().getId().equals(queryId)) {
+                following = false;
                 shown.set(r);
                 return true;
             }

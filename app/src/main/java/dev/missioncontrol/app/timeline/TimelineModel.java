@@ -36,6 +36,21 @@ public final class TimelineModel {
         events.add(e);
     }
 
+    /** Adds an event, or replaces the one of the same kind and ref (a fault's bar as it is confirmed and healed). */
+    public void put(TimelineEvent e) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            TimelineEvent old = events.get(i);
+            if (old.kind() == e.kind() && old.ref().equals(e.ref())) {
+                events.set(i, e);
+                if (old.equals(selected.get())) {
+                    selected.set(e);
+                }
+                return;
+            }
+        }
+        add(e);
+    }
+
     /** Ends the latest still-open lasting event of this kind and ref (a node coming back). */
     public void end(TimelineEvent.Kind kind, String ref, long at) {
         for (int i = events.size() - 1; i >= 0; i--) {

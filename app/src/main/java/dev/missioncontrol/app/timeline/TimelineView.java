@@ -200,6 +200,13 @@ public final class TimelineView extends VBox {
                 double x1 = Math.min(w - 8, x(to));
                 g.setFill(col.deriveColor(0, 1, 1, 0.55));
                 g.fillRect(x0, y - 7, Math.max(3, x1 - x0), 14);
+                if (e.markMillis() > 0 && e.markMillis() >= start && e.markMillis() <= end) {
+                    // The moment the cluster was seen to react (a fault's confirmation): a tick across the bar.
+                    double xm = x(e.markMillis());
+                    g.setStroke(c("-mc-fg"));
+                    g.setLineWidth(2);
+                    g.strokeLine(xm, y - 9, xm, y + 9);
+                }
                 g.setFill(c("-mc-fg"));
                 g.setTextAlign(TextAlignment.LEFT);
                 g.fillText(e.label(), x0 + 4, y);

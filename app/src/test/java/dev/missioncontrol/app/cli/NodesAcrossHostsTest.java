@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.missioncontrol.app.Main;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,13 +81,13 @@ class NodesAcrossHostsTest {
             nodes.add(t);
         }
         try (ClusterClient client = new ClusterClient(spec)) {
-            ClusterCommand.awaitReady(client, Map.of(), 180_000);
+            client.awaitReady(180_000, () -> exited.get() > 0);
             assertThat(exited).as("a node command ended during start").hasValue(0);
             List<NodeStatus> status = client.status();
             assertThat(status)
                     .extracting(NodeStatus::getRole)
-                    .doesNotContain("DOWN")
-                    .contains("LEADER");
+                    .doesNotContain(Role.UNREACHABLE)
+                    .contains(Role.LEADER);
             assertThat(status).allSatisfy(s -> assertThat(s.getPid()).isPositive());
 
             // Each node listens on its own host's address only.
@@ -96,7 +97,7 @@ class NodesAcrossHostsTest {
 
             QueryRecord r = client.submit("What is the main bus voltage?").get(60, TimeUnit.SECONDS);
             assertThat(r.getAnswersList()).hasSize(3);
-            assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+            assertThat(r.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
         } finally {
             // Ctrl+C on each host: the command stops its node.
             nodes.forEach(Thread::interrupt);

@@ -2,7 +2,12 @@ package dev.missioncontrol.app.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.missioncontrol.app.faults.FaultsViewModel;
 import dev.missioncontrol.app.nodes.NodeViewModel;
+import dev.missioncontrol.app.timeline.TimelineEvent;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
+import dev.missioncontrol.styles.Status;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +31,10 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * The real console (headless) over a real local cluster of three node JVMs it supervises: ask through the question
  * field, read the cards, matrix and banner; kill a node from its tile and see the next decision degrade; restart it
- * and see it rejoin. Nodes all retrieve with MiniLM here, so two answers of the same question agree and a missing
- * node makes the decision DEGRADED rather than a disagreement.
+ * and see it rejoin; cut a node off from its tile's menu and see the tile, the faults panel and the timeline follow,
+ * then heal all; pause and resume a node; see a question asked from the command line arrive in History. Nodes all
+ * retrieve with MiniLM here, so two answers of the same question agree and a missing node makes the decision DEGRADED
+ * rather than a disagreement.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -131,19 +138,113 @@ class ConsoleUiTest {
         NodeViewModel n3 = console.nodes().node("n3");
         robot.rightClickOn("#tile-n3");
         robot.clickOn("#restart-n3");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> n3.up() && n3.health() == Status.NORMAL);
         WaitForAsyncUtils.waitFor(
-                120, TimeUnit.SECONDS, () -> n3.up() && n3.health() == dev.missioncontrol.styles.Status.NORMAL);
-        WaitForAsyncUtils.waitFor(
-                20,
-                TimeUnit.SECONDS,
-                () -> console.nodes().healthProperty().get() == dev.missioncontrol.styles.Status.NORMAL);
+                20, TimeUnit.SECONDS, () -> console.nodes().healthProperty().get() == Status.NORMAL);
         ask("What is the nominal main bus voltage?");
-        assertThat(text("#banner-status")).contains("CONSENSUS");
+        assertThat(text("#banner-status"))
+                .as("%s", console.query().shownProperty().get().getDecision().getReason())
+                .contains("CONSENSUS");
         assertThat(console.query().shownProperty().get().getAnswersCount()).isEqualTo(3);
+    }
+
+    private static FaultsViewModel.Row row(String id) {
+        return console.faults().rows().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
     @Order(4)
+    void aPartitionFromATilesMenuIsConfirmedShownEverywhereAndHealAllEndsIt() throws Exception {
+        NodeViewModel n1 = console.nodes().node("n1");
+        int before = console.faults().rows().size();
+        robot.rightClickOn("#tile-n1");
+        robot.clickOn("#isolate-n1");
+        WaitForAsyncUtils.waitFor(
+                60,
+                TimeUnit.SECONDS,
+                () -> console.faults().rows().size() > before
+                        && "confirmed".equals(console.faults().rows().getFirst().state()));
+        String id = console.faults().rows().getFirst().id();
+        assertThat(console.faults().rows().getFirst().what()).isEqualTo("partition n1 | the rest");
+        assertThat(console.faults().rows().getFirst().detail()).contains("n1 cut off from n2, n3");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> n1.role().contains("CUT OFF"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.from(robot.lookup("#tile-n1").queryParent())
+                        .lookup(".role")
+                        .queryAs(Label.class)
+                        .getText())
+                .contains("CUT OFF");
+        assertThat(text("#fault-state-" + id)).contains("CONFIRMED");
+        assertThat(text("#status-faults")).contains("1 active").contains(id + " partition confirmed");
+        assertThat(text("#tolerance")).contains("1 of 3 nodes down or cut off (n1)");
+        assertThat(console.timeline().events()).anySatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(TimelineEvent.Kind.FAULT);
+            assertThat(e.ref()).isEqualTo(id);
+            assertThat(e.markMillis()).as("its confirmation marked").isGreaterThan(e.atMillis());
+            assertThat(e.endMillis()).as("ongoing").isZero();
+        });
+
+        robot.clickOn("#heal-all");
+        WaitForAsyncUtils.waitFor(
+                120, TimeUnit.SECONDS, () -> row(id) != null && row(id).state().equals("healed"));
+        WaitForAsyncUtils.waitFor(
+                30,
+                TimeUnit.SECONDS,
+                () -> n1.health() == Status.NORMAL && !n1.role().contains("CUT OFF"));
+        assertThat(console.faults().messageProperty().get()).contains("every node back in sync");
+        assertThat(console.timeline().events())
+                .filteredOn(e -> e.kind() == TimelineEvent.Kind.FAULT && e.ref().equals(id))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.endMillis()).as("ends at the recovery").isGreaterThan(e.markMillis()));
+        assertThat(text("#status-faults")).isEqualTo("faults: none");
+    }
+
+    @Test
+    @Order(5)
+    void aPausedNodeIsShownPausedAndResumedFromItsMenu() throws Exception {
+        NodeViewModel n2 = console.nodes().node("n2");
+        robot.rightClickOn("#tile-n2");
+        robot.clickOn("#pause-n2");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> "PAUSED".equals(n2.role()));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> "confirmed"
+                .equals(console.faults().rows().getFirst().state()));
+        assertThat(console.faults().rows().getFirst().detail()).contains("frozen");
+        robot.rightClickOn("#tile-n2");
+        robot.clickOn("#resume-n2");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> n2.up() && n2.health() == Status.NORMAL);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> "healed"
+                .equals(console.faults().rows().getFirst().state()));
+    }
+
+    @Test
+    @Order(6)
+    void aQuestionAskedFromTheCommandLineAppearsInTheConsolesHistory() throws Exception {
+        String question = "How long is the hardware watchdog timeout?";
+        int code = dev.missioncontrol.app.Main.execute(
+                "ask",
+                "--cluster",
+                console.prepared().files().clusterFile().toString(),
+                "--data-dir",
+                data.resolve("cli").toString(),
+                question);
+        assertThat(code).isZero();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> console.query().history().stream()
+                .anyMatch(r -> r.getQuery().getText().equals(question)
+                        && r.getQuery().getOrigin().startsWith("cli ")));
+        var r = console.query().history().getFirst();
+        assertThat(r.getQuery().getText()).isEqualTo(question);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(text("#status-decision")).contains(r.getQuery().getId());
+        assertThat(console.timeline().events())
+                .anySatisfy(e -> assertThat(e.ref()).isEqualTo(r.getQuery().getId()));
+    }
+
+    @Test
+    @Order(7)
     void anEmptyQuestionCannotBeSubmitted() {
         robot.clickOn("#question").eraseText(200);
         WaitForAsyncUtils.waitForFxEvents();
@@ -156,7 +257,7 @@ class ConsoleUiTest {
     }
 
     @Test
-    @Order(5)
+    @Order(8)
     void aNodeWithDamagedRaftDataShowsWhyOnItsTileAndIsRebuiltFromTheLeader() throws Exception {
         NodeViewModel n3 = console.nodes().node("n3");
         robot.rightClickOn("#tile-n3");
@@ -185,25 +286,25 @@ class ConsoleUiTest {
 
         robot.rightClickOn("#tile-n3");
         robot.clickOn("#rebuild-n3");
-        WaitForAsyncUtils.waitFor(
-                120, TimeUnit.SECONDS, () -> n3.up() && n3.health() == dev.missioncontrol.styles.Status.NORMAL);
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> n3.up() && n3.health() == Status.NORMAL);
         try (var dirs = java.nio.file.Files.list(raft)) {
             assertThat(dirs.map(d -> d.getFileName().toString())).anyMatch(d -> d.contains(".damaged-"));
         }
         WaitForAsyncUtils.waitFor(
-                20,
-                TimeUnit.SECONDS,
-                () -> console.nodes().healthProperty().get() == dev.missioncontrol.styles.Status.NORMAL);
+                20, TimeUnit.SECONDS, () -> console.nodes().healthProperty().get() == Status.NORMAL);
         ask("What is the battery charge current limit?");
         assertThat(text("#banner-status")).contains("CONSENSUS");
         assertThat(console.query().shownProperty().get().getAnswersCount()).isEqualTo(3);
     }
 
     @Test
-    @Order(6)
-    void aSecondConsoleAttachesToTheRunningClusterWithoutOwningIt() throws Exception {
-        Path clusterFile = console.prepared().files().clusterFile();
-        var options = new ConsoleOptions(data.resolve("attached"), 3, List.of("all-minilm-l6-v2"), 10_000, clusterFile);
+    @Order(9)
+    void aSecondConsoleWithoutTheSecretAttachesViewOnlyAndLeavesTheClusterRunning() throws Exception {
+        // The cluster file alone, copied elsewhere: no secret beside it, no pid file.
+        Path elsewhere =
+                java.nio.file.Files.createDirectories(data.resolve("elsewhere")).resolve("cluster.conf");
+        java.nio.file.Files.copy(console.prepared().files().clusterFile(), elsewhere);
+        var options = new ConsoleOptions(data.resolve("attached"), 3, List.of("all-minilm-l6-v2"), 10_000, elsewhere);
         Console.Prepared prepared = Console.prepare(options);
         assertThat(prepared.local()).isFalse();
         AtomicReference<Console> opened = new AtomicReference<>();
@@ -220,6 +321,12 @@ class ConsoleUiTest {
                     60, TimeUnit.SECONDS, () -> attached.nodes().readyProperty().get());
             assertThat(window.get().getTitle()).contains("attached to");
             assertThat(attached.nodes().supervised()).isFalse();
+            assertThat(attached.faults().controlsNodes()).isFalse();
+            assertThat(attached.faults().supervises()).isFalse();
+            assertThat(attached.faults().limits()).startsWith("View only");
+            assertThat(attached.nodeActions().all())
+                    .filteredOn(a -> !a.id().equals("log"))
+                    .noneMatch(a -> attached.nodeActions().available(a));
             // The decisions made before it attached are loaded from the nodes.
             WaitForAsyncUtils.waitFor(
                     20,
@@ -236,7 +343,7 @@ class ConsoleUiTest {
             WaitForAsyncUtils.waitFor(
                     60, TimeUnit.SECONDS, () -> attached.query().shownProperty().get() != before);
             assertThat(attached.query().shownProperty().get().getDecision().getStatus())
-                    .isEqualTo("CONSENSUS");
+                    .isEqualTo(DecisionStatus.CONSENSUS);
         } finally {
             FxToolkit.setupFixture(() -> {
                 attached.close();
@@ -244,8 +351,8 @@ class ConsoleUiTest {
             });
         }
         // Closing an attached console leaves the cluster running: no node process of the owning console has ended.
-        assertThat(((dev.missioncontrol.app.supervisor.Supervisor) console.control()).processes())
-                .allMatch(p -> p.state() == dev.missioncontrol.app.supervisor.NodeProcess.State.RUNNING);
+        assertThat(console.nodes().nodes())
+                .allMatch(n -> n.processStateProperty().get().state() == NodeProcess.State.RUNNING);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(console.nodes().summaryProperty().get()).contains("3 of 3 up");
     }

@@ -2,11 +2,12 @@ package dev.missioncontrol.app.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.missioncontrol.app.supervisor.NodeProcess;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Role;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
 import dev.missioncontrol.styles.Status;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,7 @@ class NodesViewModelTest {
     private final AtomicLong now = new AtomicLong(1_000);
     private final NodesViewModel vm = new NodesViewModel(spec, true, timeline, now::get);
 
-    private static NodeStatus status(String id, String role, long term, String leader) {
+    private static NodeStatus status(String id, Role role, long term, String leader) {
         return NodeStatus.newBuilder()
                 .setNodeId(id)
                 .setRole(role)
@@ -35,7 +36,7 @@ class NodesViewModelTest {
 
     private void allUp(long term, String leader) {
         for (var n : spec.nodes()) {
-            vm.onStatus(status(n.id(), n.id().equals(leader) ? "LEADER" : "FOLLOWER", term, leader));
+            vm.onStatus(status(n.id(), n.id().equals(leader) ? Role.LEADER : Role.FOLLOWER, term, leader));
         }
     }
 
@@ -72,7 +73,7 @@ class NodesViewModelTest {
         allUp(1, "n1");
         vm.apply();
         vm.onProcess(new NodeProcess("n1", NodeProcess.State.KILLED, 42, 137, 0, List.of()));
-        vm.onStatus(status("n2", "CANDIDATE", 2, ""));
+        vm.onStatus(status("n2", Role.CANDIDATE, 2, ""));
         vm.apply();
         assertThat(vm.node("n1").role()).isEqualTo("DOWN");
         assertThat(vm.node("n1").health()).isEqualTo(Status.SERIOUS);
@@ -84,8 +85,8 @@ class NodesViewModelTest {
                 .anySatisfy(e -> assertThat(e.kind()).isEqualTo(TimelineEvent.Kind.ELECTION))
                 .anySatisfy(e -> assertThat(e.label()).isEqualTo("n1 down"));
 
-        vm.onStatus(status("n2", "LEADER", 2, "n2"));
-        vm.onStatus(status("n3", "FOLLOWER", 2, "n2"));
+        vm.onStatus(status("n2", Role.LEADER, 2, "n2"));
+        vm.onStatus(status("n3", Role.FOLLOWER, 2, "n2"));
         vm.apply();
         assertThat(vm.healthProperty().get()).isEqualTo(Status.SERIOUS);
         assertThat(vm.summaryProperty().get()).isEqualTo("n1 down: 2 of 3 up");
@@ -114,7 +115,8 @@ class NodesViewModelTest {
         vm.apply();
         assertThat(vm.node("n2").role()).isEqualTo("UNREACHABLE");
         assertThat(vm.healthProperty().get()).isEqualTo(Status.CRITICAL);
-        assertThat(vm.summaryProperty().get()).isEqualTo("quorum lost: 1 of 3 up, 2 needed");
+        assertThat(vm.summaryProperty().get())
+                .isEqualTo("n2 unreachable, n3 unreachable — quorum lost: 1 of 3 up, 2 needed");
         allUp(1, "n1");
         vm.apply();
         assertThat(vm.node("n2").role()).isEqualTo("FOLLOWER");
@@ -126,8 +128,8 @@ class NodesViewModelTest {
         allUp(1, "n1");
         vm.apply();
         now.addAndGet(NodesViewModel.STALE_MILLIS + 1);
-        vm.onStatus(status("n1", "LEADER", 1, "n1"));
-        vm.onStatus(status("n2", "FOLLOWER", 1, "n1"));
+        vm.onStatus(status("n1", Role.LEADER, 1, "n1"));
+        vm.onStatus(status("n2", Role.FOLLOWER, 1, "n1"));
         vm.apply();
         assertThat(vm.node("n3").role()).isEqualTo("UNREACHABLE");
         assertThat(vm.node("n3").whyProperty().get()).contains("no status for 3 s");

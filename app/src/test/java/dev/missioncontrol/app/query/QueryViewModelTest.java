@@ -7,7 +7,9 @@ import dev.missioncontrol.app.console.FakeCluster;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.client.ClusterClient.ClusterException;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.LogEntryView;
+import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.knowledge.rag.Questions;
 import dev.missioncontrol.styles.Status;
 import java.nio.file.Files;
@@ -23,8 +25,8 @@ class QueryViewModelTest {
     private final FakeCluster cluster = new FakeCluster();
     private final TimelineModel timeline = new TimelineModel(0);
     private final AtomicLong now = new AtomicLong(10_000);
-    private final QueryViewModel vm =
-            new QueryViewModel(cluster, timeline, List.of("What is the main bus voltage?"), Runnable::run, now::get);
+    private final QueryViewModel vm = new QueryViewModel(
+            cluster, timeline, List.of("What is the main bus voltage?"), "console op@ops-1", Runnable::run, now::get);
 
     @Test
     void anEmptyOrHugeQuestionCannotBeSubmitted() {
@@ -53,16 +55,20 @@ class QueryViewModelTest {
         vm.entries(List.of(
                 LogEntryView.newBuilder()
                         .setType("ANSWER")
-                        .setSummary("q1 from n2")
+                        .setQueryId("q1")
+                        .setNodeId("n2")
                         .build(),
                 LogEntryView.newBuilder()
                         .setType("ANSWER")
-                        .setSummary("other from n1")
+                        .setQueryId("other")
+                        .setNodeId("n1")
                         .build()));
         assertThat(vm.progressProperty().get().answeredAfter()).containsOnlyKeys("n2");
         assertThat(vm.progressProperty().get().answeredAfter().get("n2")).isEqualTo(240);
 
-        s.decided().complete(FakeCluster.record("q1", "What is the main bus voltage?", "CONSENSUS", "n1", "n2", "n3"));
+        s.decided()
+                .complete(FakeCluster.record(
+                        "q1", "What is the main bus voltage?", DecisionStatus.CONSENSUS, "n1", "n2", "n3"));
         assertThat(vm.busyProperty().get()).isFalse();
         assertThat(vm.progressProperty().get().running()).isFalse();
         assertThat(vm.progressProperty().get().answeredAfter()).containsOnlyKeys("n1", "n2", "n3");
@@ -91,11 +97,13 @@ class QueryViewModelTest {
     }
 
     @Test
-    void historyLoadsOnceReopensAndExports(@TempDir Path dir) throws Exception {
-        cluster.history.add(FakeCluster.record("a1", "first, \"quoted\"", "CONSENSUS", "n1", "n2", "n3"));
-        cluster.history.add(FakeCluster.record("a2", "second", "NO_CONSENSUS", "n1", "n2", "n3"));
-        vm.loadHistory();
-        vm.loadHistory();
+    void everyDecisionInTheLogIsKeptOnceReopensAndExports(@TempDir Path dir) throws Exception {
+        QueryRecord first = FakeCluster.record("a1", "first, \"quoted\"", DecisionStatus.CONSENSUS, "n1", "n2", "n3");
+        QueryRecord second = FakeCluster.record("a2", "second", DecisionStatus.NO_CONSENSUS, "n1", "n2", "n3");
+        vm.record(first);
+        vm.record(second);
+        vm.record(first); // a record stream that reconnects sends what it had again
+        assertThat(vm.latestProperty().get()).isEqualTo(second);
         assertThat(vm.history()).extracting(r -> r.getQuery().getId()).containsExactly("a2", "a1");
         assertThat(vm.shownProperty().get().getQuery().getId()).isEqualTo("a2");
         assertThat(vm.reopen("a1")).isTrue();

@@ -1,21 +1,26 @@
 package dev.missioncontrol.cluster.client;
 
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.AwaitRequest;
-import dev.missioncontrol.cluster.proto.Dispute;
 import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.FaultControlGrpc;
 import dev.missioncontrol.cluster.proto.HistoryRequest;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
+import dev.missioncontrol.cluster.proto.NoOp;
 import dev.missioncontrol.cluster.proto.NodeServiceGrpc;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.Role;
 import dev.missioncontrol.cluster.proto.StatusRequest;
 import dev.missioncontrol.knowledge.rag.Questions;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,21 +42,40 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * Talks to a cluster: submits queries and documents through the Raft log, waits for decisions, reads node status and
- * decision history. No JavaFX; every call has a deadline; blocking work runs on this client's own small pool.
+ * decision history, and — with the cluster's secret — sets fault rules inside nodes. No JavaFX; every call has a
+ * deadline. {@link #submit}, {@link #track} and {@link #ingest} never block the caller; {@link #status},
+ * {@link #history}, {@link #leaveGroup}, {@link #addBack} and the fault-control calls block it for at most their
+ * deadlines.
  *
  * <p>Thread-safe.
  */
 public final class ClusterClient implements AutoCloseable {
     /** How long {@link #addBack} keeps asking while a returning node starts and catches up. */
     private static final int ADD_BACK_SECONDS = 120;
+    /**
+     * How long a submitter waits for a decision beyond the query's deadline: the leader may be lost just after it
+     * committed the query, and a new one must be elected and close the query (Raft elects within about a second here).
+     */
+    public static final long FAILOVER_ALLOWANCE_MILLIS = 5_000;
+
+    private static final long STATUS_DEADLINE_MILLIS = 1_000;
+    private static final long CONTROL_DEADLINE_MILLIS = 3_000;
 
     private final ClusterSpec spec;
+    private final Optional<ClusterSecret> secret;
     private volatile RaftClient raft;
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final ExecutorService pool;
 
+    /** A client that can watch and ask, not control faults. */
     public ClusterClient(ClusterSpec spec) {
+        this(spec, Optional.empty());
+    }
+
+    /** @param secret the cluster's secret, needed for the fault-control calls */
+    public ClusterClient(ClusterSpec spec, Optional<ClusterSecret> secret) {
         this.spec = spec;
+        this.secret = secret;
         this.raft = RaftSetup.client(spec, TimeDuration.valueOf(spec.deadlineMillis(), TimeUnit.MILLISECONDS));
         for (var n : spec.nodes()) {
             channels.put(
@@ -69,6 +93,11 @@ public final class ClusterClient implements AutoCloseable {
 
     public ClusterSpec spec() {
         return spec;
+    }
+
+    /** Whether this client holds the cluster's secret (may inject faults). */
+    public boolean controls() {
+        return secret.isPresent();
     }
 
     /** Why a submission failed: no quorum to commit, or no decision in time. */
@@ -101,12 +130,21 @@ public final class ClusterClient implements AutoCloseable {
      * @throws IllegalArgumentException at once for an empty or too long question ({@link Questions})
      */
     public Submission track(String question) {
+        return track(question, "");
+    }
+
+    /**
+     * As {@link #track(String)}, saying who asks ("console root@ops-1", "fault probe f3"): shown with the decision to
+     * everyone who watches the cluster.
+     */
+    public Submission track(String question, String origin) {
         String text = Questions.require(question);
         Query query = Query.newBuilder()
                 .setId(UUID.randomUUID().toString().substring(0, 8))
                 .setText(text)
                 .setDeadlineMillis(spec.deadlineMillis())
                 .setSubmittedAtMillis(System.currentTimeMillis())
+                .setOrigin(origin)
                 .build();
         long start = System.nanoTime();
         CompletableFuture<RaftClientReply> reply =
@@ -114,8 +152,7 @@ public final class ClusterClient implements AutoCloseable {
         return new Submission(
                 query.getId(),
                 reply.thenApply(RaftClientReply::getLogIndex),
-                reply.thenApplyAsync(
-                        r -> awaitDecision(query.getId(), r.getServerId().toString(), start), pool));
+                reply.thenCompose(r -> awaitDecision(query.getId(), start)));
     }
 
     /** Adds a document to every node's knowledge base, in log order. */
@@ -130,30 +167,36 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     /**
-     * Sends raw bytes as a log entry through a client of its own that does not retry; for checking how nodes treat
-     * malformed input.
+     * Sends raw bytes as a log entry, once, to the node that leads now; fails with that node's reason when it refuses
+     * the entry. For checking how nodes treat malformed input.
      */
     public CompletableFuture<RaftClientReply> sendRaw(byte[] data) {
-        RaftClient once = RaftSetup.client(spec, TimeDuration.valueOf(1, TimeUnit.SECONDS));
-        return once.async().send(Message.valueOf(ByteString.copyFrom(data))).whenComplete((r, e) -> {
-            try {
-                once.close();
-            } catch (IOException ignored) {
-                // Nothing left to release.
-            }
-        });
+        String leader = leader().orElseThrow(() -> new ClusterException("No node leads now", null));
+        RaftClient once = RaftSetup.once(spec, leader);
+        return once.async()
+                .send(Message.valueOf(ByteString.copyFrom(data)))
+                .thenApply(r -> {
+                    if (!r.isSuccess()) {
+                        throw new CompletionException(r.getException());
+                    }
+                    return r;
+                })
+                .whenComplete((r, e) -> {
+                    try {
+                        once.close();
+                    } catch (IOException ignored) {
+                        // Nothing left to release.
+                    }
+                });
     }
 
     /**
-     * Sends {@code count} small entries that change nothing (a dispute of a query that does not exist) at once, on this
-     * client's ordered, pipelined window; completes when all are committed. For commit-rate measurements, and to move
-     * the log forward past a snapshot.
+     * Sends {@code count} entries that change nothing ({@code NoOp}) at once, on this client's ordered, pipelined window;
+     * completes when all are committed. For commit-rate measurements, and to move the log forward past a snapshot.
      */
     public CompletableFuture<Void> sendNoOps(int count) {
-        Message noOp = Message.valueOf(ByteString.copyFrom(Entry.newBuilder()
-                .setDispute(Dispute.newBuilder().setQueryId("no-such-query").setNodeId("no-op"))
-                .build()
-                .toByteArray()));
+        Message noOp = Message.valueOf(ByteString.copyFrom(
+                Entry.newBuilder().setNoOp(NoOp.getDefaultInstance()).build().toByteArray()));
         CompletableFuture<?>[] sends = new CompletableFuture<?>[count];
         for (int i = 0; i < count; i++) {
             sends[i] = raft.async().send(noOp);
@@ -161,11 +204,11 @@ public final class ClusterClient implements AutoCloseable {
         return CompletableFuture.allOf(sends);
     }
 
+    /** Sends an entry through the log; never blocks the caller (the leader check runs on this client's pool). */
     private CompletableFuture<RaftClientReply> send(Entry entry) {
-        RaftClient used = raft;
-        return used.async()
-                .send(Message.valueOf(ByteString.copyFrom(entry.toByteArray())))
-                .handle((reply, e) -> {
+        Message message = Message.valueOf(ByteString.copyFrom(entry.toByteArray()));
+        return CompletableFuture.supplyAsync(this::aimed, pool)
+                .thenCompose(used -> used.async().send(message).handle((reply, e) -> {
                     if (e != null || !reply.isSuccess()) {
                         // A request that ran out of retries closes the client's ordered window for good, and with it
                         // every later request: start the next one on a fresh client.
@@ -174,11 +217,84 @@ public final class ClusterClient implements AutoCloseable {
                         throw new ClusterException(
                                 "No quorum: the cluster could not commit the entry within "
                                         + spec.deadlineMillis() + " ms (" + reachable() + " of " + spec.size()
-                                        + " nodes reachable, " + (spec.size() / 2 + 1) + " needed). " + message(cause),
+                                        + " nodes reachable, " + spec.majority() + " needed). " + message(cause),
                                 cause);
                     }
                     return reply;
+                }));
+    }
+
+    /**
+     * The Raft client, aimed at the leader the nodes name. A client aimed at a leader that has frozen or been cut off
+     * waits a request timeout, and Ratis then spends seconds closing its connection, before it tries another node; so
+     * before each entry the nodes are asked who leads (the first answer counts, at most once a second) and a client
+     * aimed elsewhere is replaced.
+     */
+    private RaftClient aimed() {
+        long now = System.nanoTime();
+        if (now - leaderCheckedAt < 1_000_000_000L) {
+            return raft;
+        }
+        leaderCheckedAt = now;
+        String leader = leaderNamed();
+        synchronized (this) {
+            RaftClient current = raft;
+            if (leader != null && !leader.equals(String.valueOf(current.getLeaderId()))) {
+                raft = RaftSetup.client(
+                        spec, TimeDuration.valueOf(spec.deadlineMillis(), TimeUnit.MILLISECONDS), leader);
+                // Entries still on their way through the old client finish there; it is closed later.
+                CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS, pool).execute(() -> {
+                    try {
+                        current.close();
+                    } catch (IOException ignored) {
+                        // Nothing left to release.
+                    }
                 });
+            }
+            return raft;
+        }
+    }
+
+    private volatile long leaderCheckedAt = Long.MIN_VALUE / 2;
+
+    /** The leader the first node to answer names, within a second; null when none answers or none knows. */
+    private String leaderNamed() {
+        CompletableFuture<String> named = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(spec.size());
+        for (var n : spec.nodes()) {
+            NodeServiceGrpc.newStub(channels.get(n.id()))
+                    .withDeadlineAfter(STATUS_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .status(StatusRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(NodeStatus s) {
+                            if (!s.getLeaderId().isEmpty()) {
+                                named.complete(s.getLeaderId());
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            if (left.decrementAndGet() == 0) {
+                                named.complete(null);
+                            }
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            if (left.decrementAndGet() == 0) {
+                                named.complete(null);
+                            }
+                        }
+                    });
+        }
+        try {
+            return named.get(STATUS_DEADLINE_MILLIS + 200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     private synchronized void replace(RaftClient broken) {
@@ -192,70 +308,158 @@ public final class ClusterClient implements AutoCloseable {
         }
     }
 
-    private QueryRecord awaitDecision(String queryId, String preferred, long startNanos) {
-        List<String> order = new ArrayList<>();
-        order.add(preferred);
-        spec.nodes().forEach(n -> {
-            if (!order.contains(n.id())) {
-                order.add(n.id());
-            }
-        });
-        long budget = spec.deadlineMillis() + 5_000;
-        StatusRuntimeException last = null;
-        for (String node : order) {
-            long left = budget - (System.nanoTime() - startNanos) / 1_000_000;
-            if (left <= 0 || channels.get(node) == null) {
-                break;
-            }
-            try {
-                return NodeServiceGrpc.newBlockingStub(channels.get(node))
-                        .withDeadlineAfter(left + 500, TimeUnit.MILLISECONDS)
-                        .awaitDecision(AwaitRequest.newBuilder()
-                                .setQueryId(queryId)
-                                .setTimeoutMillis(left)
-                                .build());
-            } catch (StatusRuntimeException e) {
-                last = e;
-            }
+    /**
+     * Waits for a query's decision on every node at once and takes the first that has it: the node that committed the
+     * query may be frozen or cut off by now, and the others decide without it.
+     */
+    private CompletableFuture<QueryRecord> awaitDecision(String queryId, long startNanos) {
+        long budget = spec.deadlineMillis() + FAILOVER_ALLOWANCE_MILLIS;
+        long left = Math.max(1, budget - (System.nanoTime() - startNanos) / 1_000_000);
+        CompletableFuture<QueryRecord> first = new CompletableFuture<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (var n : spec.nodes()) {
+            NodeServiceGrpc.newStub(channels.get(n.id()))
+                    .withDeadlineAfter(left + 500, TimeUnit.MILLISECONDS)
+                    .awaitDecision(
+                            AwaitRequest.newBuilder()
+                                    .setQueryId(queryId)
+                                    .setTimeoutMillis(left)
+                                    .build(),
+                            new io.grpc.stub.StreamObserver<>() {
+                                @Override
+                                public void onNext(QueryRecord r) {
+                                    first.complete(r);
+                                }
+
+                                @Override
+                                public void onError(Throwable t) {
+                                    failures.add(t);
+                                    if (failures.size() == spec.size()) {
+                                        first.completeExceptionally(t);
+                                    }
+                                }
+
+                                @Override
+                                public void onCompleted() {
+                                    // The record came with onNext.
+                                }
+                            });
         }
-        throw new CompletionException(new ClusterException(
-                "Query " + queryId + " was committed but no decision" + " arrived within " + budget + " ms. "
-                        + (last == null ? "" : message(last)),
-                last));
+        return first.orTimeout(left + 1_000, TimeUnit.MILLISECONDS).handle((r, e) -> {
+            if (e == null) {
+                return r;
+            }
+            Throwable last = failures.isEmpty() ? e : failures.getLast();
+            throw new CompletionException(new ClusterException(
+                    "Query " + queryId + " was committed but no node had its decision within " + budget + " ms (the "
+                            + spec.deadlineMillis() + " ms deadline and " + FAILOVER_ALLOWANCE_MILLIS + " ms for a"
+                            + " new leader). The cluster may still decide it: it will be in the history. "
+                            + message(last),
+                    last));
+        });
     }
 
-    /** Status of every node; a node that does not answer within a second is reported with role DOWN. */
+    /**
+     * Status of every node, asked of all at once; a node that does not answer within a second is reported with role
+     * {@link Role#UNREACHABLE}.
+     */
     public List<NodeStatus> status() {
-        List<NodeStatus> out = new ArrayList<>();
+        return status(STATUS_DEADLINE_MILLIS);
+    }
+
+    /** As {@link #status()}, with another deadline (a watcher that must not wait a second for a frozen node). */
+    public List<NodeStatus> status(long deadlineMillis) {
+        Map<String, com.google.common.util.concurrent.ListenableFuture<NodeStatus>> asked = new LinkedHashMap<>();
         for (var n : spec.nodes()) {
-            out.add(status(n.id()));
+            asked.put(
+                    n.id(),
+                    NodeServiceGrpc.newFutureStub(channels.get(n.id()))
+                            .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                            .status(StatusRequest.getDefaultInstance()));
         }
+        List<NodeStatus> out = new ArrayList<>();
+        asked.forEach((id, f) -> out.add(answered(id, f, deadlineMillis)));
         return out;
+    }
+
+    private static NodeStatus answered(String id, java.util.concurrent.Future<NodeStatus> f, long deadlineMillis) {
+        try {
+            return f.get(deadlineMillis + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unreachable(id);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return unreachable(id);
+        }
+    }
+
+    private static NodeStatus unreachable(String id) {
+        return NodeStatus.newBuilder().setNodeId(id).setRole(Role.UNREACHABLE).build();
+    }
+
+    /**
+     * Waits until every node answers and one of them leads. Returns false when the time runs out or {@code giveUp}
+     * says to stop (a node process ended during start).
+     */
+    public boolean awaitReady(long timeoutMillis, java.util.function.BooleanSupplier giveUp) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < end && !giveUp.getAsBoolean()) {
+            List<NodeStatus> all = status();
+            if (all.stream().noneMatch(s -> s.getRole() == Role.UNREACHABLE)
+                    && all.stream().anyMatch(s -> s.getRole() == Role.LEADER)) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        return false;
     }
 
     /** The node that reports itself leader now, if any node does. */
     public Optional<String> leader() {
         return status().stream()
-                .filter(s -> "LEADER".equals(s.getRole()))
+                .filter(s -> s.getRole() == Role.LEADER)
                 .map(NodeStatus::getNodeId)
                 .findFirst();
     }
 
     public NodeStatus status(String nodeId) {
+        spec.node(nodeId);
         try {
             return NodeServiceGrpc.newBlockingStub(channels.get(nodeId))
-                    .withDeadlineAfter(1, TimeUnit.SECONDS)
+                    .withDeadlineAfter(STATUS_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                     .status(StatusRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
-            return NodeStatus.newBuilder().setNodeId(nodeId).setRole("DOWN").build();
+            return unreachable(nodeId);
         }
+    }
+
+    /**
+     * The fault-control calls of one node, carrying the cluster's secret, each with a deadline of a few seconds.
+     *
+     * @throws IllegalStateException when this client has no secret
+     */
+    public FaultControlGrpc.FaultControlBlockingStub control(String nodeId) {
+        spec.node(nodeId);
+        ClusterSecret s = secret.orElseThrow(() ->
+                new IllegalStateException("No cluster secret: this client can watch and ask, not inject faults."));
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of(ClusterSecret.HEADER, Metadata.ASCII_STRING_MARSHALLER), s.token());
+        return FaultControlGrpc.newBlockingStub(channels.get(nodeId))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(CONTROL_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Decision history as one node has applied it. */
     public List<QueryRecord> history(String nodeId) {
+        return history(nodeId, 0);
+    }
+
+    /** The last {@code limit} records one node has applied (all when 0), oldest first. */
+    public List<QueryRecord> history(String nodeId, int limit) {
+        spec.node(nodeId);
         return NodeServiceGrpc.newBlockingStub(channels.get(nodeId))
                 .withDeadlineAfter(5, TimeUnit.SECONDS)
-                .history(HistoryRequest.getDefaultInstance())
+                .history(HistoryRequest.newBuilder().setLimit(limit).build())
                 .getRecordsList();
     }
 
@@ -332,13 +536,8 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     private int reachable() {
-        int n = 0;
-        for (var s : status()) {
-            if (!"DOWN".equals(s.getRole())) {
-                n++;
-            }
-        }
-        return n;
+        return (int)
+                status().stream().filter(s -> s.getRole() != Role.UNREACHABLE).count();
     }
 
     private static String message(Throwable t) {

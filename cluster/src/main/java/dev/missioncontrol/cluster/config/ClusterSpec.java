@@ -68,6 +68,16 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
         return nodes.size();
     }
 
+    /** A Raft majority of this cluster: what it needs up and connected to commit anything. */
+    public int majority() {
+        return nodes.size() / 2 + 1;
+    }
+
+    /** The crash faults it tolerates: ⌊(n−1)/2⌋ nodes down or cut off, leaving a majority. */
+    public int crashTolerance() {
+        return (nodes.size() - 1) / 2;
+    }
+
     /**
      * A loopback cluster of {@code n} nodes on free ports.
      *

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.Role;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** Prometheus text-format {@code /metrics} of one node: Raft state, decisions by status, answer latency, memory. */
 final class MetricsEndpoint implements AutoCloseable {
     private final HttpServer server;
+    private final ExecutorService thread;
 
     MetricsEndpoint(ClusterSpec.NodeSpec me, NodeRuntime runtime, QueryStateMachine stateMachine) {
         try {
@@ -25,9 +28,10 @@ final class MetricsEndpoint implements AutoCloseable {
             throw new UncheckedIOException(
                     "Cannot open the metrics port " + me.metricsPort() + " on " + me.host() + ": " + e.getMessage(), e);
         }
-        server.setExecutor(Executors.newSingleThreadExecutor(Node.named(me.id() + "-metrics")));
+        thread = Executors.newSingleThreadExecutor(Node.named(me.id() + "-metrics"));
+        server.setExecutor(thread);
         server.createContext("/metrics", exchange -> {
-            byte[] body = render(me, runtime.status(me, stateMachine.decisions()), stateMachine)
+            byte[] body = render(me, runtime.status(stateMachine.decisions()), stateMachine)
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
@@ -42,7 +46,7 @@ final class MetricsEndpoint implements AutoCloseable {
         String node = "node=\"" + me.id() + "\"";
         StringBuilder sb = new StringBuilder();
         gauge(sb, "mc_raft_term", "Current Raft term", node, s.getTerm());
-        gauge(sb, "mc_raft_is_leader", "1 when this node leads", node, "LEADER".equals(s.getRole()) ? 1 : 0);
+        gauge(sb, "mc_raft_is_leader", "1 when this node leads", node, s.getRole() == Role.LEADER ? 1 : 0);
         gauge(sb, "mc_raft_commit_index", "Last committed log index", node, s.getCommitIndex());
         gauge(sb, "mc_raft_applied_index", "Last applied log index", node, s.getAppliedIndex());
         gauge(
@@ -57,7 +61,7 @@ final class MetricsEndpoint implements AutoCloseable {
         int latencyCount = 0;
         for (QueryRecord r : stateMachine.history()) {
             if (r.hasDecision()) {
-                byStatus.merge(r.getDecision().getStatus(), 1, Integer::sum);
+                byStatus.merge(r.getDecision().getStatus().name(), 1, Integer::sum);
             }
             for (var a : r.getAnswersList()) {
                 if (a.getNodeId().equals(me.id())) {
@@ -105,5 +109,6 @@ final class MetricsEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        thread.shutdownNow(); // HttpServer.stop leaves a caller's executor running
     }
 }

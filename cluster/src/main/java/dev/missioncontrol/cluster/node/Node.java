@@ -1,23 +1,18 @@
 package dev.missioncontrol.cluster.node;
 
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.Answer;
-import dev.missioncontrol.cluster.proto.Decision;
-import dev.missioncontrol.cluster.proto.Dispute;
-import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.vote.Vote;
-import dev.missioncontrol.knowledge.ingest.DocumentReader;
-import dev.missioncontrol.knowledge.rag.AskResult;
 import dev.missioncontrol.knowledge.rag.PipelineConfig;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.embed.EmbeddingModel;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
-import dev.missioncontrol.models.generate.SentenceVectors;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -27,238 +22,210 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.protocol.Message;
+import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One answer node: a Ratis server over the {@link QueryStateMachine}, its own RAG pipeline, the voting model, the
- * {@code NodeService} API and a Prometheus {@code /metrics} endpoint.
+ * One answer node, put together: a Ratis server over the {@link QueryStateMachine} (with fault rules on its Raft port,
+ * {@link RaftTrafficFaults}), the node's duties — {@link Answerer} (every node), {@link LeaderDuty} (the leader),
+ * {@link Verifier} (every other node) — which log their entries through the {@link Proposer}, the link probes, the
+ * {@code NodeService} and {@code FaultControl} API and a Prometheus {@code /metrics} endpoint. It builds, starts and
+ * closes them; the protocol lives in the duties.
  *
- * <p>Threads, each owned and closed here: {@code <id>-answer} answers queries and applies knowledge updates in log
- * order; {@code <id>-verify} recomputes decisions; {@code <id>-leader} closes queries while this node leads. The
- * apply thread only hands work to them.
+ * <p>Threads, each owned and closed here: {@code <id>-answer} (answers and indexing, in log order), {@code <id>-warm}
+ * (sentence warm-up), {@code <id>-verify}, {@code <id>-leader}, {@code <id>-later} (retries, delayed answers, link
+ * probes), {@code <id>-raft-faults} (delayed Raft traffic), {@code <id>-push} (status and record streams),
+ * {@code <id>-api} and {@code <id>-metrics}. The apply thread only hands work to them.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    /** Largest difference between a logged and a recomputed similarity that is not a dispute. */
-    static final double DISPUTE_TOLERANCE = 0.02;
-    /**
-     * System properties of a node JVM that size its Raft log: entries between log purges (default 1024) and the size
-     * of a log segment file (default 8MB; only whole segments are purged). Small values let a test reach a purge with
-     * a few hundred entries.
-     */
-    static final String PURGE_GAP = "mc.raft.purge-gap", SEGMENT_SIZE = "mc.raft.segment-size";
 
-    private final ClusterSpec spec;
     private final ClusterSpec.NodeSpec me;
+    private final String tag;
     private final RagPipeline pipeline;
     private final Embedder voter;
     private final boolean ownsVoter;
     private final QueryStateMachine stateMachine;
     private final RaftServer raft;
-    private final RaftClient client;
-    private final NodeRuntime runtime;
+    private final Proposer proposer;
+    private final LinkProbes links;
     private final Server api;
     private final MetricsEndpoint metrics;
-    private final ExecutorService answerWorker;
-    private final ExecutorService verifier;
-    private final ScheduledExecutorService leaderDuty;
-    private final ExecutorService warmer;
-    /** Answer, verification and ingest tasks queued or running: the sentence warm-up waits while there are any. */
-    private final AtomicInteger busy = new AtomicInteger();
-    /** How far the background embedding of the knowledge's sentences has come (in the node's status). */
-    private final AtomicReference<SentenceVectors.Progress> sentences =
-            new AtomicReference<>(new SentenceVectors.Progress(0, 0));
+    private final List<ExecutorService> threads = new ArrayList<>();
+    private final ExecutorService apiThreads;
 
-    private final Map<String, Long> appliedAt = new ConcurrentHashMap<>();
-    private final Set<String> proposed = ConcurrentHashMap.newKeySet();
-    private final String tag;
-
-    private Node(ClusterSpec spec, String id, Path dataDir) throws IOException {
-        this.spec = spec;
+    private Node(ClusterSpec spec, String id, Path dataDir, Optional<ClusterSecret> secret) throws IOException {
         this.me = spec.node(id);
         this.tag = id + "@" + spec.group().toString().substring(0, 8);
         checkPortsFree(me);
         EmbeddingModel model = EmbeddingModel.byId(me.model());
-        PipelineConfig config =
-                PipelineConfig.defaults(dataDir).withEmbeddingModel(model).withThreads(1);
-        this.pipeline = RagPipeline.open(config);
+        this.pipeline = RagPipeline.open(
+                PipelineConfig.defaults(dataDir).withEmbeddingModel(model).withThreads(1));
         this.ownsVoter = model != Vote.MODEL;
         this.voter = ownsVoter ? OnnxEmbedder.load(Vote.MODEL, dataDir.resolve("models"), 1) : pipeline.embedder();
-        this.answerWorker = Executors.newSingleThreadExecutor(named(id + "-answer"));
-        this.verifier = Executors.newSingleThreadExecutor(named(id + "-verify"));
-        this.leaderDuty = Executors.newSingleThreadScheduledExecutor(named(id + "-leader"));
-        this.warmer = Executors.newSingleThreadExecutor(named(id + "-warm"));
-        this.stateMachine = new QueryStateMachine(new Listener());
+        ExecutorService answering = single(id + "-answer");
+        ExecutorService warming = single(id + "-warm");
+        ExecutorService verifying = single(id + "-verify");
+        ScheduledExecutorService leading = scheduled(id + "-leader");
+        ScheduledExecutorService later = scheduled(id + "-later");
+        ScheduledExecutorService delivery = scheduled(id + "-raft-faults");
+        ScheduledExecutorService pushes = scheduled(id + "-push");
 
+        NodeFaults faults = new NodeFaults(id, spec.group().toString(), dataDir);
+        this.proposer = new Proposer(spec, id, tag, later);
         RaftGroup group = RaftSetup.group(spec);
         Path raftDir = dataDir.resolve("raft");
         Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
         boolean existing = Files.isDirectory(groupDir);
+        Parameters parameters = new Parameters();
+        RaftTrafficFaults traffic = new RaftTrafficFaults(spec, faults, delivery);
+        GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> {
+            builder.intercept(traffic);
+            if (types.contains(GrpcServices.Type.SERVER)) {
+                builder.addService(LinkProbes.service());
+            }
+            return builder;
+        });
+        Duties duties = new Duties(id);
+        this.stateMachine = new QueryStateMachine(duties);
         this.raft = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))
                 .setGroup(group)
-                .setProperties(properties(me, raftDir))
+                .setProperties(RaftSetup.server(me, raftDir))
+                .setParameters(parameters)
                 .setStateMachine(stateMachine)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
+        this.links = new LinkProbes(spec, id);
+        Answerer answerer = new Answerer(
+                id, me.model(), tag, pipeline, voter, stateMachine, faults, proposer, answering, warming, later);
+        NodeRuntime runtime = new NodeRuntime(me, raft, group.getGroupId(), answerer::sentences, links, faults);
+        LeaderDuty leader = new LeaderDuty(spec, id, tag, stateMachine, runtime, proposer, leading);
+        Verifier verifier = new Verifier(id, tag, voter, stateMachine, proposer);
+        NodeServiceImpl service = new NodeServiceImpl(id, stateMachine, runtime, pushes);
+        duties.set(answerer, leader, verifier, service, verifying, proposer);
         try {
             raft.start();
         } catch (IOException | RuntimeException e) {
-            stopWorkers(); // replaying the log may have started an ingest or a warm-up on the models closed below
+            stopThreads(); // replaying the log may have started an ingest or a warm-up on the models closed below
+            proposer.close();
+            links.close();
             pipeline.close();
             if (ownsVoter) {
                 voter.close();
             }
-            if (existing && corrupted(e)) {
-                throw damaged(id, groupDir, e);
+            if (existing && DamagedData.isCorruption(e)) {
+                throw DamagedData.refusal(id, groupDir, e);
             }
             throw e;
         }
-        this.runtime = new NodeRuntime(id, raft, group.getGroupId(), sentences::get);
-        this.client = RaftSetup.client(spec, TimeDuration.valueOf(10, TimeUnit.SECONDS));
+        this.apiThreads = Executors.newFixedThreadPool(4, named(id + "-api"));
         this.api = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.apiPort()))
-                .executor(Executors.newFixedThreadPool(4, named(id + "-api")))
-                .addService(new NodeServiceImpl(me, stateMachine, runtime))
+                .executor(apiThreads)
+                .addService(service)
+                .addService(new FaultControlService(tag, faults).guarded(secret))
                 .build()
                 .start();
         this.metrics = new MetricsEndpoint(me, runtime, stateMachine);
-        leaderDuty.scheduleWithFixedDelay(this::closeQueries, 50, 50, TimeUnit.MILLISECONDS);
-        warmSentences();
+        leader.start();
+        links.start(later);
+        answerer.warmSentences();
         log.info(
-                "{} started: raft {}, api {}, metrics {}, retrieval {}, data {}",
+                "{} started: raft {}, api {}, metrics {}, retrieval {}, data {}{}",
                 tag,
                 me.raftAddress(),
                 me.apiAddress(),
                 me.metricsPort(),
                 me.model(),
-                dataDir);
+                dataDir,
+                secret.isPresent() ? "" : "; no cluster secret, so fault control is refused");
     }
 
     /**
      * Starts a node of the cluster.
      *
+     * @param secret the cluster's secret; without it the node refuses every fault-control call
      * @throws IllegalStateException with a message naming the port, file or model at fault
      */
-    public static Node start(ClusterSpec spec, String id, Path dataDir) {
+    public static Node start(ClusterSpec spec, String id, Path dataDir, Optional<ClusterSecret> secret) {
         try {
-            return new Node(spec, id, dataDir);
+            return new Node(spec, id, dataDir, secret);
         } catch (IOException e) {
             throw new IllegalStateException("Node " + id + " could not start: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Whether a failed start is unreadable Raft data (a bad checksum, a truncated or overwritten segment, a snapshot
-     * that does not match its MD5), rather than a lock, a permission or a full disk, which need another remedy.
-     */
-    static boolean corrupted(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            String name = c.getClass().getSimpleName();
-            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(java.util.Locale.ROOT);
-            if (name.equals("ChecksumException")
-                    || name.equals("CorruptedFileException")
-                    || c instanceof java.io.EOFException
-                    || m.contains("corrupt")
-                    || m.contains("checksum")
-                    || m.contains("terminator")
-                    || m.contains("magic")) {
-                return true;
+    /** Hands the work each applied entry causes to the duty that does it, on that duty's own thread. */
+    private static final class Duties implements QueryStateMachine.Listener {
+        private final String me;
+        private Answerer answerer;
+        private LeaderDuty leader;
+        private Verifier verifier;
+        private NodeServiceImpl service;
+        private ExecutorService verifying;
+        private Proposer proposer;
+
+        Duties(String me) {
+            this.me = me;
+        }
+
+        void set(Answerer a, LeaderDuty l, Verifier v, NodeServiceImpl s, ExecutorService verifyOn, Proposer p) {
+            this.proposer = p;
+            this.answerer = a;
+            this.leader = l;
+            this.verifier = v;
+            this.service = s;
+            this.verifying = verifyOn;
+        }
+
+        @Override
+        public void onQuery(Query query, long index) {
+            leader.onQuery(query.getId());
+            answerer.onQuery(query);
+        }
+
+        @Override
+        public void onAnswer(Answer answer) {
+            leader.onAnswer();
+        }
+
+        @Override
+        public void onDecision(QueryRecord record) {
+            leader.onDecided(record.getQuery().getId());
+            if (!record.getDecision().getLeaderId().equals(me)) {
+                answerer.work(verifying, () -> verifier.verify(record));
             }
         }
-        return false;
-    }
 
-    /**
-     * A node whose Raft data cannot be read refuses to start instead of rejoining with a log that may differ from the
-     * others'. The message names the file Ratis reported (or, when Ratis names none, the log segments) and the way
-     * back ({@code cluster rejoin}).
-     */
-    static IllegalStateException damaged(String id, Path groupDir, Throwable e) {
-        String named = null;
-        String deepest = e.getMessage();
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            String m = c.getMessage();
-            if (m != null && named == null && m.contains(groupDir.toString())) {
-                named = m;
-            } else if (m != null && c instanceof IOException) {
-                deepest = m;
-            }
+        @Override
+        public void onKnowledge(KnowledgeUpdate update) {
+            answerer.onKnowledge(update);
         }
-        String detail = named != null ? named : deepest.replaceAll("\\.$", "") + segments(groupDir);
-        return new IllegalStateException(
-                "The Raft data of node " + id + " in " + groupDir + " is damaged (" + detail
-                        + "). The node refuses to start so that it cannot rejoin with a log that differs from the"
-                        + " others'. The other nodes still hold every entry and keep deciding while they are a"
-                        + " majority. To bring " + id + " back, run ./mission-control cluster rejoin " + id
-                        + " (in the console: Rebuild " + id + " from the leader, in the node's menu): the directory"
-                        + " is kept aside for analysis, the node starts empty and copies the log from the leader.",
-                e);
-    }
 
-    /** " in the log segment(s) …" of a group directory, or "" when they cannot be listed. */
-    private static String segments(Path groupDir) {
-        try (var files = Files.list(groupDir.resolve("current"))) {
-            List<String> segments = files.map(f -> f.getFileName().toString())
-                    .filter(f -> f.startsWith("log_"))
-                    .sorted()
-                    .toList();
-            return segments.isEmpty()
-                    ? ""
-                    : " in the log segment" + (segments.size() == 1 ? " " : "s ") + String.join(", ", segments);
-        } catch (IOException | RuntimeException e) {
-            return "";
+        @Override
+        public void onRecordChanged(QueryRecord record) {
+            service.recordChanged(record);
         }
-    }
 
-    private static RaftProperties properties(ClusterSpec.NodeSpec me, Path raftDir) {
-        RaftProperties p = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
-        GrpcConfigKeys.Server.setHost(p, me.host());
-        GrpcConfigKeys.Server.setPort(p, me.raftPort());
-        // Failover tuned for a noisy 2-core machine: heartbeat every 150 ms, elections after 300-600 ms.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(1500, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setSlownessTimeout(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
-        p.set("raft.server.log.appender.retry.policy", "1ms,10,100ms,100,500ms,100000");
-        // Advance the flush index before fsync completes: survives a killed or frozen JVM (the faults this product
-        // injects), not a power cut of the whole machine. Without it every commit waits for the disk.
-        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 400);
-        // The log is purged up to the latest snapshot even while a node is down, so a dead node cannot make the others'
-        // logs grow without bound; a node that comes back behind the purged log is sent the leader's snapshot.
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setPurgeGap(p, Integer.getInteger(PURGE_GAP, 1024));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(System.getProperty(SEGMENT_SIZE, "8MB")));
-        return p;
+        @Override
+        public void onLeader(String leaderId) {
+            proposer.leaderIs(leaderId);
+        }
     }
 
     private static void checkPortsFree(ClusterSpec.NodeSpec me) {
@@ -285,277 +252,19 @@ public final class Node implements AutoCloseable {
         return stateMachine;
     }
 
-    /** Reacts to applied entries by handing work to this node's own threads. */
-    private final class Listener implements QueryStateMachine.Listener {
-        @Override
-        public void onQuery(Query query, long index) {
-            appliedAt.putIfAbsent(query.getId(), System.nanoTime());
-            work(answerWorker, () -> answer(query));
-        }
-
-        @Override
-        public void onAnswer(Answer answer) {
-            // Close as soon as the last answer is in, instead of waiting for the next scheduled check.
-            try {
-                leaderDuty.execute(Node.this::closeQueries);
-            } catch (RejectedExecutionException e) {
-                // Stopping: the scheduled duty is gone and so is the leadership.
-            }
-        }
-
-        @Override
-        public void onDecision(QueryRecord record) {
-            if (!record.getDecision().getLeaderId().equals(me.id())) {
-                work(verifier, () -> verify(record));
-            }
-        }
-
-        @Override
-        public void onKnowledge(KnowledgeUpdate update) {
-            work(answerWorker, () -> ingest(update));
-            warmSentences(); // the new document's sentences
-        }
+    private ExecutorService single(String name) {
+        ExecutorService e = Executors.newSingleThreadExecutor(named(name));
+        threads.add(e);
+        return e;
     }
 
-    /** Runs a task on a worker, counted as {@link #busy} from now until it ends. */
-    private void work(ExecutorService worker, Runnable task) {
-        busy.incrementAndGet();
-        try {
-            worker.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    busy.decrementAndGet();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            busy.decrementAndGet(); // stopping
-        }
+    private ScheduledExecutorService scheduled(String name) {
+        ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor(named(name));
+        threads.add(e);
+        return e;
     }
 
-    /**
-     * Embeds, in the background and only while no query is being answered or verified, the sentences this node's
-     * generator ranks, so that no question pays for embedding a passage seen for the first time. Saved beside the
-     * index: a restarted node only loads them.
-     */
-    private void warmSentences() {
-        try {
-            warmer.execute(() -> {
-                try {
-                    long t = System.nanoTime();
-                    var done = pipeline.warmSentences(() -> busy.get() == 0, sentences::set);
-                    sentences.set(done);
-                    log.info(
-                            "{} holds the vectors of all {} sentences of its knowledge ({} ms)",
-                            tag,
-                            done.total(),
-                            (System.nanoTime() - t) / 1_000_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    log.warn("{} could not embed its knowledge's sentences ahead of time: {}", tag, e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // Stopping.
-        }
-    }
-
-    private void answer(Query query) {
-        if (stateMachine.isDecided(query.getId())) {
-            return; // replaying an old query after a restart: its decision is already in the log.
-        }
-        long start = System.nanoTime();
-        dev.missioncontrol.models.generate.Answer answer;
-        try {
-            AskResult r = pipeline.ask(query.getText());
-            answer = r.answer();
-        } catch (RuntimeException e) {
-            log.warn("{} could not answer {}: {}", tag, query.getId(), e.getMessage());
-            answer = new dev.missioncontrol.models.generate.Answer(
-                    "This node could not answer: " + e.getMessage(),
-                    List.of(),
-                    0,
-                    dev.missioncontrol.models.generate.Answer.REFUSE);
-        }
-        String json = answer.toJson();
-        double latency = (System.nanoTime() - start) / 1e6;
-        float[] vector = voter.embedSymmetric(answer.answer());
-        Answer.Builder a = Answer.newBuilder()
-                .setQueryId(query.getId())
-                .setNodeId(me.id())
-                .setJson(json)
-                .setLatencyMillis(latency)
-                .setRetrievalModel(me.model());
-        for (float f : vector) {
-            a.addVoteVector(f);
-        }
-        propose(Entry.newBuilder().setAnswer(a).build(), "answer to " + query.getId());
-    }
-
-    static String answerText(String json) {
-        try {
-            return dev.missioncontrol.models.generate.Answer.fromJson(json).answer();
-        } catch (RuntimeException e) {
-            return json;
-        }
-    }
-
-    private void ingest(KnowledgeUpdate update) {
-        try {
-            pipeline.knowledge()
-                    .ingestDocuments(List.of(new DocumentReader.ReadDocument(
-                            update.getDoc(),
-                            Path.of(update.getSourceName().isEmpty() ? update.getDoc() : update.getSourceName()),
-                            update.getMarkdown())));
-            log.info("{} indexed document {}", tag, update.getDoc());
-        } catch (RuntimeException e) {
-            log.error("{} could not index document {}: {}", tag, update.getDoc(), e.getMessage());
-        }
-    }
-
-    /** Leader duty: close every open query whose answers are all in, whose deadline passed, or whose missing
-     * nodes are all down. */
-    private void closeQueries() {
-        try {
-            if (!runtime.isReadyLeader()) {
-                return;
-            }
-            Set<String> down = null;
-            for (QueryRecord r : stateMachine.open()) {
-                String qid = r.getQuery().getId();
-                if (proposed.contains(qid)) {
-                    continue;
-                }
-                long seen = appliedAt.computeIfAbsent(qid, k -> System.nanoTime());
-                long elapsed = (System.nanoTime() - seen) / 1_000_000;
-                List<String> missing = new ArrayList<>();
-                for (var n : spec.nodes()) {
-                    if (r.getAnswersList().stream().noneMatch(a -> a.getNodeId().equals(n.id()))) {
-                        missing.add(n.id());
-                    }
-                }
-                String reason = null;
-                if (missing.isEmpty()) {
-                    reason = "all answered";
-                } else if (elapsed >= r.getQuery().getDeadlineMillis()) {
-                    reason = "deadline " + r.getQuery().getDeadlineMillis() + " ms passed; missing " + missing;
-                } else {
-                    if (down == null) {
-                        down = runtime.downPeers();
-                    }
-                    if (!missing.contains(me.id()) && down.containsAll(missing)) {
-                        reason = "missing nodes are down: " + missing;
-                    }
-                }
-                if (reason != null) {
-                    proposed.add(qid);
-                    Decision d = decide(r, reason, elapsed);
-                    propose(Entry.newBuilder().setDecision(d).build(), "decision on " + qid);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("{} leader duty failed: {}", tag, e.toString());
-        }
-    }
-
-    private Decision decide(QueryRecord r, String reason, long elapsed) {
-        Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (Answer a : r.getAnswersList()) {
-            vectors.put(a.getNodeId(), toArray(a.getVoteVectorList()));
-        }
-        Vote.Result v = Vote.decide(vectors, spec.size(), spec.tau());
-        Decision.Builder d = Decision.newBuilder()
-                .setQueryId(r.getQuery().getId())
-                .setLeaderId(me.id())
-                .addAllNodes(v.nodes())
-                .setWinner(v.winner() == null ? "" : v.winner())
-                .addAllAgreeing(v.agreeing())
-                .setStatus(v.status().name())
-                .setClusterSize(v.clusterSize())
-                .setQuorum(v.quorum())
-                .setTau(v.tau())
-                .setReason(reason)
-                .setDecidedAfterMillis(elapsed);
-        for (double[] row : v.matrix()) {
-            for (double x : row) {
-                d.addMatrix(x);
-            }
-        }
-        for (double s : v.scores()) {
-            d.addScores(s);
-        }
-        return d.build();
-    }
-
-    /** Recomputes a decision from the logged answer texts with this node's own voting model. */
-    private void verify(QueryRecord record) {
-        Decision d = record.getDecision();
-        Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (Answer a : record.getAnswersList()) {
-            if (d.getNodesList().contains(a.getNodeId())) {
-                vectors.put(a.getNodeId(), voter.embedSymmetric(answerText(a.getJson())));
-            }
-        }
-        Vote.Result mine = Vote.decide(vectors, d.getClusterSize(), d.getTau());
-        double worst = 0;
-        int m = mine.nodes().size();
-        boolean shapeOk = m == d.getNodesCount() && d.getMatrixCount() == m * m;
-        for (int i = 0; shapeOk && i < m; i++) {
-            for (int j = 0; j < m; j++) {
-                worst = Math.max(worst, Math.abs(mine.matrix()[i][j] - d.getMatrix(i * m + j)));
-            }
-        }
-        boolean agrees = shapeOk
-                && worst <= DISPUTE_TOLERANCE
-                && mine.status().name().equals(d.getStatus())
-                && (mine.winner() == null ? "" : mine.winner()).equals(d.getWinner());
-        if (!agrees) {
-            String detail = String.format(
-                    java.util.Locale.ROOT,
-                    "recomputed winner %s, status %s; largest similarity difference %.3f (tolerance %.2f)",
-                    mine.winner(),
-                    mine.status(),
-                    worst,
-                    DISPUTE_TOLERANCE);
-            log.warn("{} disputes the decision on {}: {}", tag, d.getQueryId(), detail);
-            propose(
-                    Entry.newBuilder()
-                            .setDispute(Dispute.newBuilder()
-                                    .setQueryId(d.getQueryId())
-                                    .setNodeId(me.id())
-                                    .setExpectedWinner(mine.winner() == null ? "" : mine.winner())
-                                    .setExpectedStatus(mine.status().name())
-                                    .setDetail(detail))
-                            .build(),
-                    "dispute on " + d.getQueryId());
-        }
-    }
-
-    private void propose(Entry entry, String what) {
-        client.async()
-                .send(Message.valueOf(
-                        org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry.toByteArray())))
-                .whenComplete((reply, e) -> {
-                    if (e != null || !reply.isSuccess()) {
-                        log.warn(
-                                "{} could not log {}: {}",
-                                tag,
-                                what,
-                                e != null ? e.getMessage() : reply.getException());
-                    }
-                });
-    }
-
-    static float[] toArray(List<Float> list) {
-        float[] v = new float[list.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = list.get(i);
-        }
-        return v;
-    }
-
-    static java.util.concurrent.ThreadFactory named(String name) {
+    static ThreadFactory named(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -563,14 +272,12 @@ public final class Node implements AutoCloseable {
         };
     }
 
-    /** Stops the worker threads and waits for them: an embedding in progress must end before its model is closed. */
-    private void stopWorkers() {
-        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
-            worker.shutdownNow();
-        }
-        for (ExecutorService worker : List.of(warmer, answerWorker, verifier)) {
+    /** Stops the node's threads and waits for them: an embedding in progress must end before its model is closed. */
+    private void stopThreads() {
+        threads.forEach(ExecutorService::shutdownNow);
+        for (ExecutorService t : threads) {
             try {
-                worker.awaitTermination(2, TimeUnit.SECONDS);
+                t.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -579,20 +286,17 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
-        leaderDuty.shutdownNow();
         api.shutdownNow();
+        apiThreads.shutdownNow();
         metrics.close();
-        try {
-            client.close();
-        } catch (IOException e) {
-            log.warn("{} closing the Raft client failed: {}", tag, e.getMessage());
-        }
+        links.close();
+        proposer.close();
         try {
             raft.close();
         } catch (IOException e) {
             log.warn("{} closing the Raft server failed: {}", tag, e.getMessage());
         }
-        stopWorkers();
+        stopThreads();
         if (ownsVoter) {
             voter.close();
         }

@@ -1,5 +1,6 @@
 package dev.missioncontrol.cluster.node;
 
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class NodeMain {
                 Files.createDirectories(models);
                 Files.createSymbolicLink(data.resolve("models"), models.toAbsolutePath());
             }
-            node = Node.start(spec, id, data);
+            node = Node.start(spec, id, data, ClusterSecret.read(cluster));
         } catch (Exception e) {
             // Ratis and gRPC leave non-daemon threads behind a failed start: exit explicitly.
             System.err.println("node " + id + ": " + e.getMessage());

@@ -2,13 +2,17 @@ package dev.missioncontrol.cluster.node;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.LinkView;
 import dev.missioncontrol.cluster.proto.LogEntryView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Role;
 import dev.missioncontrol.models.generate.SentenceVectors;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos;
@@ -19,19 +23,32 @@ import org.apache.ratis.server.raftlog.RaftLog;
 
 /** Read-only views of a running node's Raft division, for status, leader duty and metrics. */
 final class NodeRuntime {
-    private static final long DOWN_AFTER_MILLIS = 1000;
+    /** A follower the leader has not heard from for this long is down (about seven heartbeats). */
+    static final long DOWN_AFTER_MILLIS = 1000;
 
+    private final ClusterSpec.NodeSpec me;
     private final String id;
     private final RaftServer server;
     private final RaftGroupId group;
     private final long started = System.currentTimeMillis();
     private final Supplier<SentenceVectors.Progress> sentences;
+    private final LinkProbes links;
+    private final NodeFaults faults;
 
-    NodeRuntime(String id, RaftServer server, RaftGroupId group, Supplier<SentenceVectors.Progress> sentences) {
-        this.id = id;
+    NodeRuntime(
+            ClusterSpec.NodeSpec me,
+            RaftServer server,
+            RaftGroupId group,
+            Supplier<SentenceVectors.Progress> sentences,
+            LinkProbes links,
+            NodeFaults faults) {
+        this.me = me;
+        this.id = me.id();
         this.server = server;
         this.group = group;
         this.sentences = sentences;
+        this.links = links;
+        this.faults = faults;
     }
 
     private RaftServer.Division division() {
@@ -45,6 +62,14 @@ final class NodeRuntime {
     boolean isReadyLeader() {
         DivisionInfo info = division().getInfo();
         return info.isLeader() && info.isLeaderReady();
+    }
+
+    boolean isLeader() {
+        return division().getInfo().isLeader();
+    }
+
+    long term() {
+        return division().getInfo().getCurrentTerm();
     }
 
     /** Peers the leader has not heard from for over a second (empty unless this node leads). */
@@ -62,14 +87,14 @@ final class NodeRuntime {
         return down;
     }
 
-    NodeStatus status(ClusterSpec.NodeSpec me, int decisions) {
+    NodeStatus status(int decisions) {
         RaftServer.Division d = division();
         DivisionInfo info = d.getInfo();
         RaftLog log = d.getRaftLog();
         SentenceVectors.Progress warmed = sentences.get(); // once: done and total of the same moment
         NodeStatus.Builder b = NodeStatus.newBuilder()
                 .setNodeId(id)
-                .setRole(info.getCurrentRole().name())
+                .setRole(role(info.getCurrentRole()))
                 .setTerm(info.getCurrentTerm())
                 .setLeaderId(
                         info.getLeaderId() == null ? "" : info.getLeaderId().toString())
@@ -85,7 +110,41 @@ final class NodeRuntime {
                 .setSentencesTotal(warmed.total())
                 .setPid(ProcessHandle.current().pid());
         b.addAllRecent(recent(log, 10));
+        b.addAllLinks(links(info.getRoleInfoProto()));
+        b.addAllFaults(faults.rules().getRulesList());
         return b.build();
+    }
+
+    static Role role(RaftProtos.RaftPeerRole role) {
+        return switch (role) {
+            case LEADER -> Role.LEADER;
+            case FOLLOWER -> Role.FOLLOWER;
+            case CANDIDATE -> Role.CANDIDATE;
+            case LISTENER -> Role.LISTENER;
+            default -> Role.ROLE_UNSPECIFIED;
+        };
+    }
+
+    /** Each peer's link: the probe's round trip and, while this node leads, what Raft knows of the follower. */
+    private List<LinkView> links(RaftProtos.RoleInfoProto role) {
+        Map<String, RaftProtos.ServerRpcProto> followers = new LinkedHashMap<>();
+        if (role.hasLeaderInfo()) {
+            for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                followers.put(f.getId().getId().toStringUtf8(), f);
+            }
+        }
+        List<LinkView> out = new ArrayList<>();
+        links.views().forEach((peer, v) -> {
+            RaftProtos.ServerRpcProto f = followers.get(peer);
+            out.add(LinkView.newBuilder()
+                    .setPeer(peer)
+                    .setRttMillis(v.rttMillis())
+                    .setReachable(v.reachable())
+                    .setHeardAgoMillis(f == null ? -1 : f.getLastRpcElapsedTimeMs())
+                    .setMatchIndex(-1)
+                    .build());
+        });
+        return out;
     }
 
     static List<LogEntryView> recent(RaftLog log, int count) {
@@ -115,6 +174,17 @@ final class NodeRuntime {
                 Entry entry =
                         Entry.parseFrom(e.getStateMachineLogEntry().getLogData().toByteArray());
                 v.setType(entry.getKindCase().name()).setSummary(summary(entry));
+                switch (entry.getKindCase()) {
+                    case QUERY -> v.setQueryId(entry.getQuery().getId());
+                    case ANSWER ->
+                        v.setQueryId(entry.getAnswer().getQueryId())
+                                .setNodeId(entry.getAnswer().getNodeId());
+                    case DECISION -> v.setQueryId(entry.getDecision().getQueryId());
+                    case DISPUTE ->
+                        v.setQueryId(entry.getDispute().getQueryId())
+                                .setNodeId(entry.getDispute().getNodeId());
+                    default -> {}
+                }
             } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
                 v.setType("MALFORMED").setSummary("unparseable entry");
             }
@@ -138,6 +208,7 @@ final class NodeRuntime {
             case DISPUTE ->
                 e.getDispute().getQueryId() + " by " + e.getDispute().getNodeId();
             case KNOWLEDGE_UPDATE -> e.getKnowledgeUpdate().getDoc();
+            case NO_OP -> "no-op";
             default -> "";
         };
     }

@@ -8,6 +8,7 @@ import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.proto.Snapshot;
+import dev.missioncontrol.knowledge.rag.Questions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -45,11 +48,15 @@ import org.slf4j.LoggerFactory;
  * the knowledge updates, in log order.
  *
  * <ul>
- *   <li>{@link #startTransaction}: rejects an entry that is not a valid {@link Entry} before it reaches the log.
+ *   <li>{@link #startTransaction}: rejects an entry that is not a valid {@link Entry} (or a query without an id, or
+ *       longer than {@link Questions#MAX_CHARS}) before it reaches the log, and keeps the parsed entry in the
+ *       transaction's context so the leader does not parse it again.
  *   <li>{@link #applyTransaction}: applies one entry deterministically — {@code Query} opens a record,
- *       {@code Answer} is counted once per node and only before the decision, the first {@code Decision} closes the
- *       record, {@code Dispute} is attached, {@code KnowledgeUpdate} is kept. No clock, no inference, no I/O: work
- *       an entry causes (answering, verifying, indexing) is handed to the {@link Listener}, which runs it elsewhere.
+ *       {@code Answer} is counted once per node and only before the decision (one that comes after it is kept as a
+ *       late answer, never counted), the first {@code Decision} closes the record, {@code Dispute} is attached,
+ *       {@code KnowledgeUpdate} is kept, {@code NoOp} changes nothing. No clock, no inference, no I/O: work an entry
+ *       causes (answering, verifying, indexing, telling watchers) is handed to the {@link Listener}, which runs it
+ *       elsewhere.
  *   <li>{@link #takeSnapshot} / {@link #reinitialize}: the whole state as a protobuf {@link Snapshot} file.
  * </ul>
  */
@@ -65,6 +72,12 @@ public final class QueryStateMachine extends BaseStateMachine {
         void onDecision(QueryRecord record);
 
         void onKnowledge(KnowledgeUpdate update);
+
+        /** A decided record changed (its decision, a dispute or a late answer was applied). */
+        default void onRecordChanged(QueryRecord record) {}
+
+        /** This node learned of a new leader (perhaps itself). Called on a Ratis thread: only hand work off. */
+        default void onLeader(String leaderId) {}
     }
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -75,6 +88,13 @@ public final class QueryStateMachine extends BaseStateMachine {
 
     public QueryStateMachine(Listener listener) {
         this.listener = listener;
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+        if (newLeaderId != null) {
+            listener.onLeader(newLeaderId.toString());
+        }
     }
 
     @Override
@@ -118,30 +138,54 @@ public final class QueryStateMachine extends BaseStateMachine {
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        Entry entry;
         try {
-            Entry entry = Entry.parseFrom(request.getMessage().getContent().toByteArray());
-            if (entry.getKindCase() == Entry.KindCase.KIND_NOT_SET) {
-                throw new IOException("Rejected an empty log entry from client " + request.getClientId());
-            }
+            entry = Entry.parseFrom(request.getMessage().getContent().toByteArray());
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IOException(
                     "Rejected a malformed log entry from client " + request.getClientId() + ": " + e.getMessage());
         }
-        return super.startTransaction(request);
+        String problem = problem(entry);
+        if (problem != null) {
+            throw new IOException("Rejected a log entry from client " + request.getClientId() + ": " + problem);
+        }
+        TransactionContext trx = super.startTransaction(request);
+        trx.setStateMachineContext(entry);
+        return trx;
+    }
+
+    /** Why an entry may not enter the log, or null. */
+    static String problem(Entry entry) {
+        return switch (entry.getKindCase()) {
+            case KIND_NOT_SET -> "it is empty";
+            case QUERY -> {
+                Query q = entry.getQuery();
+                if (q.getId().isBlank()) {
+                    yield "the query has no id";
+                }
+                String text = Questions.problem(q.getText());
+                yield text == null ? null : "query " + q.getId() + ": " + text;
+            }
+            default -> null;
+        };
     }
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         Entry e;
-        try {
-            e = Entry.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            // startTransaction keeps these out of the log; an old log could still hold one: skip it the same way
-            // on every node.
-            log.warn("Skipping malformed log entry {}: {}", entry.getIndex(), ex.getMessage());
-            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-            return CompletableFuture.completedFuture(Message.EMPTY);
+        if (trx.getStateMachineContext() instanceof Entry parsed) {
+            e = parsed; // the leader parsed it in startTransaction
+        } else {
+            try {
+                e = Entry.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                // startTransaction keeps these out of the log; an old log could still hold one: skip it the same way
+                // on every node.
+                log.warn("Skipping malformed log entry {}: {}", entry.getIndex(), ex.getMessage());
+                updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+                return CompletableFuture.completedFuture(Message.EMPTY);
+            }
         }
         String result;
         synchronized (this) {
@@ -151,7 +195,7 @@ public final class QueryStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(result));
     }
 
-    private String apply(Entry e, long index) {
+    String apply(Entry e, long index) {
         switch (e.getKindCase()) {
             case QUERY -> {
                 Query q = e.getQuery();
@@ -165,13 +209,22 @@ public final class QueryStateMachine extends BaseStateMachine {
             case ANSWER -> {
                 Answer a = e.getAnswer();
                 QueryRecord.Builder r = records.get(a.getQueryId());
-                if (r == null || r.hasDecision()) {
-                    return "ignored answer of " + a.getNodeId() + (r == null ? " (unknown query)" : " (decided)");
+                if (r == null) {
+                    return "ignored answer of " + a.getNodeId() + " (unknown query)";
                 }
-                if (r.getAnswersList().stream().anyMatch(x -> x.getNodeId().equals(a.getNodeId()))) {
+                boolean seen =
+                        r.getAnswersList().stream().anyMatch(x -> x.getNodeId().equals(a.getNodeId()))
+                                || r.getLateAnswersList().stream()
+                                        .anyMatch(x -> x.getNodeId().equals(a.getNodeId()));
+                if (seen) {
                     return "ignored duplicate answer of " + a.getNodeId();
                 }
-                r.addAnswers(a);
+                if (r.hasDecision()) {
+                    r.addLateAnswers(a).setChangedIndex(index);
+                    listener.onRecordChanged(r.build());
+                    return "late answer of " + a.getNodeId() + " (kept, not counted)";
+                }
+                r.addAnswers(a).setChangedIndex(index);
                 listener.onAnswer(a);
                 return "answer of " + a.getNodeId();
             }
@@ -181,13 +234,14 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null || r.hasDecision()) {
                     return "ignored decision for " + d.getQueryId();
                 }
-                r.setDecision(d);
+                r.setDecision(d).setDecidedIndex(index).setChangedIndex(index);
                 QueryRecord done = r.build();
                 List<CompletableFuture<QueryRecord>> waiting = waiters.remove(d.getQueryId());
                 if (waiting != null) {
                     waiting.forEach(f -> f.complete(done));
                 }
                 listener.onDecision(done);
+                listener.onRecordChanged(done);
                 return "decision " + d.getStatus();
             }
             case DISPUTE -> {
@@ -196,13 +250,19 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null) {
                     return "ignored dispute";
                 }
-                r.addDisputes(d);
+                r.addDisputes(d).setChangedIndex(index);
+                if (r.hasDecision()) {
+                    listener.onRecordChanged(r.build());
+                }
                 return "dispute by " + d.getNodeId();
             }
             case KNOWLEDGE_UPDATE -> {
                 knowledge.add(e.getKnowledgeUpdate());
                 listener.onKnowledge(e.getKnowledgeUpdate());
                 return "knowledge " + e.getKnowledgeUpdate().getDoc();
+            }
+            case NO_OP -> {
+                return "no-op";
             }
             default -> {
                 return "ignored empty entry";
@@ -226,6 +286,31 @@ public final class QueryStateMachine extends BaseStateMachine {
     public synchronized boolean isDecided(String queryId) {
         QueryRecord.Builder r = records.get(queryId);
         return r != null && r.hasDecision();
+    }
+
+    /** Whether this node's answer to a query is in the log (counted or late). */
+    public synchronized boolean hasAnswerOf(String queryId, String nodeId) {
+        QueryRecord.Builder r = records.get(queryId);
+        return r != null
+                && (r.getAnswersList().stream().anyMatch(a -> a.getNodeId().equals(nodeId))
+                        || r.getLateAnswersList().stream()
+                                .anyMatch(a -> a.getNodeId().equals(nodeId)));
+    }
+
+    /** Whether a node's dispute of a query is in the log. */
+    public synchronized boolean hasDisputeOf(String queryId, String nodeId) {
+        QueryRecord.Builder r = records.get(queryId);
+        return r != null
+                && r.getDisputesList().stream().anyMatch(d -> d.getNodeId().equals(nodeId));
+    }
+
+    /** Decided records whose last change is after a log index, in the order of that change (a copy). */
+    public synchronized List<QueryRecord> changedAfter(long index) {
+        return records.values().stream()
+                .filter(r -> r.hasDecision() && r.getChangedIndex() > index)
+                .sorted(java.util.Comparator.comparingLong(QueryRecord.Builder::getChangedIndex))
+                .map(QueryRecord.Builder::build)
+                .toList();
     }
 
     public synchronized int decisions() {

@@ -3,6 +3,7 @@ package dev.missioncontrol.cluster.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.vote.Vote;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class ClusterSizesIT {
             assertThat(r.getDecision().getClusterSize()).isEqualTo(size);
             assertThat(r.getDecision().getQuorum()).isEqualTo(Vote.quorum(size)).isEqualTo(size == 4 ? 3 : 5);
             assertThat(r.getDecision().getMatrixCount()).isEqualTo(size * size);
-            assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+            assertThat(r.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
         }
     }
 }

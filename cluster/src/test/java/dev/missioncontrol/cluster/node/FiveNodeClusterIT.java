@@ -3,7 +3,9 @@ package dev.missioncontrol.cluster.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +38,8 @@ class FiveNodeClusterIT {
     static void start() {
         // Small log segments and purges every 200 entries, so that a node kept down for a few thousand entries comes
         // back behind the leader's purged log.
-        cluster =
-                new LocalCluster(root, 5, List.of("-D" + Node.SEGMENT_SIZE + "=16KB", "-D" + Node.PURGE_GAP + "=200"));
+        cluster = new LocalCluster(
+                root, 5, List.of("-D" + RaftSetup.SEGMENT_SIZE + "=16KB", "-D" + RaftSetup.PURGE_GAP + "=200"));
     }
 
     @AfterAll
@@ -64,7 +66,7 @@ class FiveNodeClusterIT {
         assertThat(r.getAnswersList())
                 .extracting(Answer::getNodeId)
                 .containsExactlyInAnyOrder("n1", "n2", "n3", "n4", "n5");
-        assertThat(r.getDecision().getStatus()).isEqualTo("CONSENSUS");
+        assertThat(r.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
         assertThat(r.getDecision().getClusterSize()).isEqualTo(5);
         assertThat(r.getDecision().getQuorum()).isEqualTo(3);
         assertThat(r.getDecision().getMatrixCount()).isEqualTo(25);
@@ -86,7 +88,7 @@ class FiveNodeClusterIT {
         QueryRecord after = cluster.client
                 .submit("What is the battery charge current limit?")
                 .get(60, TimeUnit.SECONDS);
-        assertThat(after.getDecision().getStatus()).isEqualTo("CONSENSUS");
+        assertThat(after.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
 
         cluster.kill(victim);
         cluster.start(victim);
@@ -147,14 +149,14 @@ class FiveNodeClusterIT {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         // A victim may have answered before it died; the others always answer.
         assertThat(r.getAnswersCount()).isBetween(3, 5);
-        assertThat(r.getDecision().getStatus()).isIn("CONSENSUS", "DEGRADED");
+        assertThat(r.getDecision().getStatus()).isIn(DecisionStatus.CONSENSUS, DecisionStatus.DEGRADED);
         assertThat(r.getDecision().getAgreeingCount()).isGreaterThanOrEqualTo(3);
         // The leader closes as soon as the missing nodes are known to be down, well before the 10 s deadline.
         assertThat(tookMs).isLessThan(cluster.spec.deadlineMillis());
 
         QueryRecord next =
                 cluster.client.submit("What is the nominal main bus voltage?").get(30, TimeUnit.SECONDS);
-        assertThat(next.getDecision().getStatus()).isEqualTo("DEGRADED");
+        assertThat(next.getDecision().getStatus()).isEqualTo(DecisionStatus.DEGRADED);
         assertThat(next.getAnswersList())
                 .hasSize(3)
                 .extracting(Answer::getNodeId)

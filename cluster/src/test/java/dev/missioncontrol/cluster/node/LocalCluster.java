@@ -1,7 +1,11 @@
 package dev.missioncontrol.cluster.node;
 
 import dev.missioncontrol.cluster.client.ClusterClient;
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.supervisor.ClusterFiles;
+import dev.missioncontrol.cluster.supervisor.NodeProcess;
+import dev.missioncontrol.cluster.supervisor.Supervisor;
 import dev.missioncontrol.knowledge.KnowledgeBase;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import dev.missioncontrol.models.embed.EmbeddingModel;
@@ -12,30 +16,26 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * Real node JVMs on loopback for integration tests: one process per node, free ports, a shared model cache and a
- * handbook index built once and copied, explicit kill and restart.
+ * Real node JVMs on loopback for integration tests, started and supervised by the product's own {@link Supervisor}:
+ * one process per node, free ports, the cluster's secret, a shared model cache and a handbook index built once and
+ * copied, explicit kill, pause and restart.
  */
 final class LocalCluster implements AutoCloseable {
     final ClusterSpec spec;
     final Path root;
-    final Path clusterFile;
+    final ClusterFiles files;
     final Path models;
-    final Map<String, Process> processes = new LinkedHashMap<>();
+    final Supervisor supervisor;
     final ClusterClient client;
-
-    private final List<String> nodeJvmArgs;
 
     LocalCluster(Path root, int size) {
         this(root, size, List.of());
@@ -43,12 +43,17 @@ final class LocalCluster implements AutoCloseable {
 
     /** @param nodeJvmArgs extra options of every node JVM (for example a small Raft log segment size) */
     LocalCluster(Path root, int size, List<String> nodeJvmArgs) {
-        this.nodeJvmArgs = List.copyOf(nodeJvmArgs);
+        this(root, size, nodeJvmArgs, ClusterSpec.DEFAULT_DEADLINE_MILLIS);
+    }
+
+    /** @param deadlineMillis how long the leader waits for answers */
+    LocalCluster(Path root, int size, List<String> nodeJvmArgs, long deadlineMillis) {
         this.root = root;
-        this.spec = ClusterSpec.loopback(size, List.of(EmbeddingModel.MINILM.id()));
-        this.clusterFile = root.resolve("cluster.conf");
+        this.spec =
+                ClusterSpec.loopback(size, List.of(EmbeddingModel.MINILM.id())).withDeadlineMillis(deadlineMillis);
+        this.files = new ClusterFiles(root);
         this.models = Path.of("target", "it-models").toAbsolutePath();
-        spec.write(clusterFile);
+        ClusterSecret secret = files.create(spec);
         Path template = root.resolve("template");
         try (var embedder = OnnxEmbedder.load(EmbeddingModel.MINILM, models, 2);
                 var kb = KnowledgeBase.open(template, embedder)) {
@@ -71,90 +76,38 @@ final class LocalCluster implements AutoCloseable {
         for (var n : spec.nodes()) {
             copy(template.resolve("index"), dataDir(n.id()).resolve("index"));
         }
-        spec.nodes().forEach(n -> start(n.id()));
-        this.client = new ClusterClient(spec);
+        this.supervisor = Supervisor.owned(files, spec, models, nodeJvmArgs, new Supervisor.Listener() {});
+        try {
+            supervisor.startAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.client = new ClusterClient(spec, Optional.of(secret));
     }
 
     Path dataDir(String id) {
-        return root.resolve(id);
+        return files.nodeDir(id);
     }
 
     Path logFile(String id) {
-        return root.resolve(id + ".log");
+        return files.log(id);
     }
 
     void start(String id) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
-        cmd.addAll(NodeMain.JVM_OPTIONS);
-        cmd.addAll(nodeJvmArgs);
-        cmd.addAll(List.of(
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                pathingJar().toString(),
-                NodeMain.class.getName(),
-                "--id",
-                id,
-                "--cluster",
-                clusterFile.toString(),
-                "--data-dir",
-                dataDir(id).toString(),
-                "--models-dir",
-                models.toString(),
-                "--parent-pid",
-                String.valueOf(ProcessHandle.current().pid())));
         try {
-            Files.createDirectories(dataDir(id));
-            Files.writeString(
-                    logFile(id),
-                    "$ " + String.join(" ", cmd) + "\n",
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-            Process p = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()))
-                    .start();
-            processes.put(id, p);
+            supervisor.start(id);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /**
-     * A jar whose manifest carries this JVM's class path: node JVMs get a short {@code java.class.path}, which ONNX
-     * Runtime needs (a class path of several KB crashes it while loading a model).
-     */
-    private Path pathingJar() {
-        Path jar = root.resolve("classpath.jar");
-        if (Files.exists(jar)) {
-            return jar;
-        }
-        StringBuilder cp = new StringBuilder();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            cp.append(Path.of(entry).toUri()).append(' ');
-        }
-        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes()
-                .put(java.util.jar.Attributes.Name.CLASS_PATH, cp.toString().strip());
-        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            // The manifest is the whole content.
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return jar;
-    }
-
-    /** SIGKILL: the JVM gets no chance to clean up. */
+    /** SIGKILL: the JVM gets no chance to clean up; returns once it is gone. */
     void kill(String id) {
-        Process p = processes.get(id);
-        p.destroyForcibly();
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        supervisor.kill(id);
+    }
+
+    NodeProcess process(String id) {
+        return supervisor.process(id);
     }
 
     String leader() {
@@ -192,19 +145,9 @@ final class LocalCluster implements AutoCloseable {
 
     String logs() {
         StringBuilder sb = new StringBuilder();
-        for (String id : processes.keySet()) {
-            try {
-                List<String> lines = Files.readAllLines(logFile(id));
-                Process p = processes.get(id);
-                sb.append("--- ")
-                        .append(id)
-                        .append(p.isAlive() ? " (running)" : " (exited " + p.exitValue() + ")")
-                        .append(" ---\n");
-                lines.subList(Math.max(0, lines.size() - 15), lines.size())
-                        .forEach(l -> sb.append(l).append('\n'));
-            } catch (IOException e) {
-                sb.append("--- ").append(id).append(": no log\n");
-            }
+        for (NodeProcess p : supervisor.processes()) {
+            sb.append("--- ").append(p.node()).append(" (").append(p.describe()).append(") ---\n");
+            ClusterFiles.tail(logFile(p.node()), 15).forEach(l -> sb.append(l).append('\n'));
         }
         return sb.toString();
     }
@@ -215,7 +158,7 @@ final class LocalCluster implements AutoCloseable {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals("write.lock")) {
+                } else if (!p.getFileName().toString().endsWith(".lock")) {
                     Files.copy(p, target);
                 }
             }
@@ -227,14 +170,7 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        processes.values().forEach(Process::destroyForcibly);
-        for (Process p : processes.values()) {
-            try {
-                p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        supervisor.close();
     }
 
     static void deleteTree(Path root) throws IOException {

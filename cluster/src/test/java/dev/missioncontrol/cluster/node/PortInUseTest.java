@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,7 @@ class PortInUseTest {
                     free.tau(),
                     free.deadlineMillis(),
                     List.of(blocked, free.nodes().get(1), free.nodes().get(2)));
-            assertThatThrownBy(() -> Node.start(spec, "n1", data))
+            assertThatThrownBy(() -> Node.start(spec, "n1", data, Optional.empty()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Port " + taken.getLocalPort() + " (api) on 127.0.0.1 is in use");
         }

@@ -1,26 +1,40 @@
-package dev.missioncontrol.app.supervisor;
+package dev.missioncontrol.cluster.supervisor;
 
+import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
-import dev.missioncontrol.cluster.node.NodeMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Where a local cluster lives: its cluster file, one data directory and log per node, and the node PIDs. {@code cluster
- * up} keeps its cluster in {@code DATA/cluster} (so {@code cluster status}, {@code ask} and {@code cluster down} find it
- * again); the console keeps its own in {@code DATA/console}.
+ * Where a local cluster lives: its cluster file and secret, one data directory and log per node, and the node PIDs.
+ * {@code cluster up} keeps its cluster in {@code DATA/cluster} (so {@code cluster status}, {@code ask}, {@code fault}
+ * and {@code cluster down} find it again); the console keeps its own in {@code DATA/console}. A cluster file elsewhere
+ * ({@code --cluster FILE}) has its secret and, when its nodes run on this machine, its pid file beside it.
  */
 public final class ClusterFiles {
-    public final Path dir;
+    private final Path dir;
 
     public ClusterFiles(Path dir) {
         this.dir = dir;
+    }
+
+    /** The files beside a cluster file given on the command line. */
+    public static ClusterFiles of(Path clusterFile) {
+        return new ClusterFiles(clusterFile.toAbsolutePath().getParent());
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /** The cluster of {@code cluster up}. */
@@ -42,11 +56,26 @@ public final class ClusterFiles {
     }
 
     public Path log(String id) {
-        return dir.resolve("logs").resolve(id + ".log");
+        return logs().resolve(id + ".log");
+    }
+
+    public Path logs() {
+        return dir.resolve("logs");
     }
 
     public Path pidFile() {
         return dir.resolve("pids");
+    }
+
+    /** Writes a new cluster's file, and a fresh secret beside it (readable by this user only). */
+    public ClusterSecret create(ClusterSpec spec) {
+        spec.write(clusterFile());
+        return ClusterSecret.create(clusterFile());
+    }
+
+    /** The cluster's secret, when it is beside the cluster file and readable. */
+    public Optional<ClusterSecret> secret() {
+        return ClusterSecret.read(clusterFile());
     }
 
     public boolean exists() {
@@ -100,8 +129,7 @@ public final class ClusterFiles {
             Path raft = nodeDir(n.id()).resolve("raft");
             if (Files.exists(raft)) {
                 try (var walk = Files.walk(raft)) {
-                    for (Path p :
-                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);
                     }
                 }
@@ -118,28 +146,37 @@ public final class ClusterFiles {
         if (!Files.exists(group)) {
             return null;
         }
-        String stamp =
-                java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path aside = group.resolveSibling(group.getFileName() + ".damaged-" + stamp);
         Files.move(group, aside);
         return aside;
     }
 
-    /**
-     * The recorded node processes still running. A process whose command line the OS does not show counts as a node
-     * only when {@code unknownIsNode}: {@code cluster down} stops it, a console start leaves it alone.
-     */
-    public List<ProcessHandle> liveNodes(boolean unknownIsNode) {
+    /** The recorded node processes still running (a recorded pid now used by another program is not one). */
+    public List<ProcessHandle> liveNodes() {
         List<ProcessHandle> out = new ArrayList<>();
         for (long pid : pids().values()) {
-            ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info()
-                            .commandLine()
-                            .map(c -> c.contains(NodeMain.class.getName()))
-                            .orElse(unknownIsNode))
-                    .ifPresent(out::add);
+            ProcessHandle.of(pid).filter(ClusterFiles::isNode).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * Whether a process is alive and a node JVM. A process whose command line the OS does not show counts as one (it
+     * was recorded as a node, and pids are rarely reused within a session).
+     */
+    static boolean isNode(ProcessHandle h) {
+        return h.isAlive()
+                && h.info().commandLine().map(Supervisor::isNodeCommand).orElse(true);
+    }
+
+    /** The last {@code n} lines of a file, or a line saying why there are none. */
+    public static List<String> tail(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.subList(Math.max(0, lines.size() - n), lines.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.missioncontrol.app.supervisor;
+package dev.missioncontrol.cluster.supervisor;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.missioncontrol.app.supervisor;
+package dev.missioncontrol.cluster.supervisor;
 
 import java.util.List;
 
@@ -6,7 +6,8 @@ import java.util.List;
  * What the supervisor knows about one node's OS process at one moment.
  *
  * @param pid the process id, or -1 before the first start
- * @param exitCode the exit code once the process ended, else null
+ * @param exitCode the exit code once the process ended, else null (also null for a process this supervisor adopted
+ *     from a pid file, whose exit it can see but not its code)
  * @param startedAtMillis wall-clock time of the last start, or 0
  * @param tail the last lines the process printed (for showing why it failed)
  */
@@ -19,6 +20,8 @@ public record NodeProcess(
         NEW,
         /** Started; its node may still be loading models and building its index. */
         RUNNING,
+        /** Frozen by SIGSTOP on request (a drill): alive, but it runs nothing until it is resumed. */
+        PAUSED,
         /** Ended on its own: a crash or a failed start; see {@link #exitCode()} and {@link #tail()}. */
         EXITED,
         /** Killed with SIGKILL on request (a drill). */
@@ -27,8 +30,9 @@ public record NodeProcess(
         STOPPED
     }
 
+    /** The process exists (running or frozen). */
     public boolean alive() {
-        return state == State.RUNNING;
+        return state == State.RUNNING || state == State.PAUSED;
     }
 
     /** One line for a tile or a log: "exited with code 1", "killed (SIGKILL)", … */
@@ -36,7 +40,8 @@ public record NodeProcess(
         return switch (state) {
             case NEW -> "not started";
             case RUNNING -> "running, pid " + pid;
-            case EXITED -> "exited with code " + exitCode;
+            case PAUSED -> "paused (SIGSTOP), pid " + pid;
+            case EXITED -> exitCode == null ? "not running" : "exited with code " + exitCode;
             case KILLED -> "killed (SIGKILL)";
             case STOPPED -> "stopped";
         };

@@ -1,4 +1,4 @@
-package dev.missioncontrol.app.supervisor;
+package dev.missioncontrol.cluster.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

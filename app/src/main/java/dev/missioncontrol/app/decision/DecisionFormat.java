@@ -1,12 +1,14 @@
-package dev.missioncontrol.app.history;
+package dev.missioncontrol.app.decision;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.models.generate.Answer;
+import dev.missioncontrol.styles.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +16,50 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decisions as words, JSON and CSV: the status banner an operator reads (with the bound it was measured against), the
- * {@code ask --json} object, and the console's history export.
+ * The decision vocabulary, in one place for the console and the CLI: a decision's status on the one status scale (a
+ * disputed decision is critical whatever the leader said), the banner an operator reads (with the bound it was
+ * measured against), logged answers read safely (a broken node's answer is shown as what it is, never a crash), the
+ * {@code ask --json} object, and the history export.
  */
 public final class DecisionFormat {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DecisionFormat() {}
+
+    /** A record's place on the status scale: disputed → critical; else by the vote's status. */
+    public static Status status(QueryRecord r) {
+        return r.getDisputesCount() > 0 ? Status.CRITICAL : status(r.getDecision());
+    }
+
+    /** A decision's place on the status scale: consensus normal, degraded caution, no consensus critical. */
+    public static Status status(Decision d) {
+        return switch (d.getStatus()) {
+            case CONSENSUS -> Status.NORMAL;
+            case DEGRADED -> Status.CAUTION;
+            default -> Status.CRITICAL;
+        };
+    }
+
+    /** Whether the decision presents an answer as valid (not when no consensus was reached). */
+    public static boolean valid(Decision d) {
+        return d.getStatus() == DecisionStatus.CONSENSUS || d.getStatus() == DecisionStatus.DEGRADED;
+    }
+
+    /**
+     * A logged answer's JSON read for display; an answer that is not the JSON shape (a broken or lying node's) comes back
+     * as its raw text, marked unreadable, with no citations and no confidence.
+     */
+    public static Answer answer(String json) {
+        try {
+            return Answer.fromJson(json);
+        } catch (RuntimeException e) {
+            String raw = json.length() > 500 ? json.substring(0, 500) + "…" : json;
+            return new Answer("(not a readable answer) " + raw, List.of(), 0, UNREADABLE);
+        }
+    }
+
+    /** The action of an answer that could not be read. */
+    public static final String UNREADABLE = "unreadable";
 
     /** "CONSENSUS — 3 of 3 agree, q = 2", "DEGRADED — 2 of 3 answered; …", "NO CONSENSUS — …; no answer is valid". */
     public static String banner(Decision d) {
@@ -29,7 +68,12 @@ public final class DecisionFormat {
 
     /** The status in words: CONSENSUS, DEGRADED or NO CONSENSUS. */
     public static String title(Decision d) {
-        return "NO_CONSENSUS".equals(d.getStatus()) ? "NO CONSENSUS" : d.getStatus();
+        return switch (d.getStatus()) {
+            case CONSENSUS -> "CONSENSUS";
+            case DEGRADED -> "DEGRADED";
+            case NO_CONSENSUS -> "NO CONSENSUS";
+            default -> "UNKNOWN STATUS";
+        };
     }
 
     /** The counts behind the status, with the quorum they were held against. */
@@ -37,8 +81,8 @@ public final class DecisionFormat {
         int answered = d.getNodesCount();
         String counts = d.getAgreeingCount() + " of " + d.getClusterSize() + " agree, q = " + d.getQuorum();
         return switch (d.getStatus()) {
-            case "CONSENSUS" -> counts;
-            case "DEGRADED" -> answered + " of " + d.getClusterSize() + " answered; " + counts;
+            case CONSENSUS -> counts;
+            case DEGRADED -> answered + " of " + d.getClusterSize() + " answered; " + counts;
             default -> counts + "; no answer is valid";
         };
     }
@@ -49,8 +93,9 @@ public final class DecisionFormat {
         ObjectNode o = JSON.createObjectNode();
         o.put("query_id", r.getQuery().getId());
         o.put("question", r.getQuery().getText());
+        o.put("asked_by", r.getQuery().getOrigin());
         o.put("submitted_at_millis", r.getQuery().getSubmittedAtMillis());
-        o.put("status", d.getStatus());
+        o.put("status", d.getStatus().name());
         o.put("summary", banner(d));
         o.put("winner", d.getWinner());
         o.put("cluster_size", d.getClusterSize());
@@ -59,7 +104,7 @@ public final class DecisionFormat {
         ArrayNode agreeing = o.putArray("agreeing");
         d.getAgreeingList().forEach(agreeing::add);
         ArrayNode answers = o.putArray("answers");
-        for (Answer a : r.getAnswersList()) {
+        for (dev.missioncontrol.cluster.proto.Answer a : r.getAnswersList()) {
             ObjectNode x = answers.addObject();
             x.put("node", a.getNodeId());
             x.put("retrieval_model", a.getRetrievalModel());
@@ -80,6 +125,11 @@ public final class DecisionFormat {
                 row.add(Math.round(d.getMatrix(i * m + j) * 10000) / 10000.0);
             }
         }
+        ArrayNode late = o.putArray("late_answers");
+        for (dev.missioncontrol.cluster.proto.Answer a : r.getLateAnswersList()) {
+            late.addObject().put("node", a.getNodeId()).put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
+        }
+        o.put("disputed", r.getDisputesCount() > 0);
         ArrayNode disputes = o.putArray("disputes");
         r.getDisputesList()
                 .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
@@ -110,8 +160,7 @@ public final class DecisionFormat {
                 Decision d = r.getDecision();
                 String winnerText = r.getAnswersList().stream()
                         .filter(a -> a.getNodeId().equals(d.getWinner()))
-                        .map(a -> dev.missioncontrol.models.generate.Answer.fromJson(a.getJson())
-                                .answer())
+                        .map(a -> answer(a.getJson()).answer())
                         .findFirst()
                         .orElse("");
                 sb.append(String.join(
@@ -119,7 +168,7 @@ public final class DecisionFormat {
                                 csv(r.getQuery().getId()),
                                 Long.toString(r.getQuery().getSubmittedAtMillis()),
                                 csv(r.getQuery().getText()),
-                                d.getStatus(),
+                                d.getStatus().name(),
                                 d.getWinner(),
                                 Integer.toString(d.getNodesCount()),
                                 csv(String.join(" ", d.getAgreeingList())),
@@ -128,7 +177,7 @@ public final class DecisionFormat {
                                 String.format(Locale.ROOT, "%.2f", d.getTau()),
                                 Long.toString(d.getDecidedAfterMillis()),
                                 Integer.toString(r.getDisputesCount()),
-                                csv("NO_CONSENSUS".equals(d.getStatus()) ? "" : winnerText)))
+                                csv(valid(d) ? winnerText : "")))
                         .append('\n');
             }
             Files.writeString(file, sb);

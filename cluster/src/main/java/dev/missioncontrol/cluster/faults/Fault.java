@@ -1,0 +1,104 @@
+package dev.missioncontrol.cluster.faults;
+
+import java.util.List;
+
+/**
+ * A fault that can be injected into a cluster, as the operator asked for it. Process faults act on the node's OS
+ * process through the supervisor; network and timing faults are rules inside the nodes, behind their fault-control
+ * RPC. Every one is real: a killed node's process is gone, a paused one is frozen by the OS, a partition stops Raft
+ * traffic between processes, a slow link delays it, a slow node's answers arrive late.
+ */
+public sealed interface Fault {
+    /** The name scripts use: {@code kill}, {@code pause}, {@code partition}, {@code slow-link}, {@code slow-node}. */
+    String type();
+
+    /** The nodes it targets, in the order given. */
+    List<String> nodes();
+
+    /** Longest added latency on a link: longer than Raft's election timeouts many times over. */
+    int MAX_LINK_DELAY_MILLIS = 5_000;
+    /** Longest answer delay: six times the default query deadline. */
+    int MAX_ANSWER_DELAY_MILLIS = 60_000;
+
+    /** SIGKILL of the nodes' JVMs, as in a crash. */
+    record Kill(List<String> nodes) implements Fault {
+        public Kill {
+            nodes = List.copyOf(nodes);
+        }
+
+        @Override
+        public String type() {
+            return "kill";
+        }
+    }
+
+    /** SIGSTOP of the nodes' JVMs: alive, frozen, like a long GC pause, until resumed. */
+    record Pause(List<String> nodes) implements Fault {
+        public Pause {
+            nodes = List.copyOf(nodes);
+        }
+
+        @Override
+        public String type() {
+            return "pause";
+        }
+    }
+
+    /**
+     * The links between {@code nodes} and {@code from} cut in both directions; {@code from} empty means every other
+     * node (the named nodes are isolated from the rest).
+     */
+    record Partition(List<String> nodes, List<String> from) implements Fault {
+        public Partition {
+            nodes = List.copyOf(nodes);
+            from = List.copyOf(from);
+        }
+
+        @Override
+        public String type() {
+            return "partition";
+        }
+    }
+
+    /** Every round trip between one of the nodes and another node takes {@code delayMillis} longer. */
+    record SlowLink(List<String> nodes, int delayMillis) implements Fault {
+        public SlowLink {
+            nodes = List.copyOf(nodes);
+        }
+
+        @Override
+        public String type() {
+            return "slow-link";
+        }
+    }
+
+    /** The nodes' answers are logged {@code delayMillis} after they are computed. */
+    record SlowNode(List<String> nodes, int delayMillis) implements Fault {
+        public SlowNode {
+            nodes = List.copyOf(nodes);
+        }
+
+        @Override
+        public String type() {
+            return "slow-node";
+        }
+    }
+
+    /** The delay a fault adds, or 0. */
+    default int delayMillis() {
+        return 0;
+    }
+
+    /** One line for people: "partition n1 | n2, n3", "slow-link n2 +200 ms". */
+    default String describe() {
+        return switch (this) {
+            case Kill k -> "kill " + String.join(", ", k.nodes());
+            case Pause p -> "pause " + String.join(", ", p.nodes());
+            case Partition p ->
+                "partition " + String.join(", ", p.nodes()) + " | "
+                        + (p.from().isEmpty() ? "the rest" : String.join(", ", p.from()));
+            case SlowLink s -> "slow-link " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
+            case SlowNode s -> "slow-node " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
+        };
+    }
+}

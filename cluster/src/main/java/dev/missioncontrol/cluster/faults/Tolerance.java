@@ -1,0 +1,123 @@
+package dev.missioncontrol.cluster.faults;
+
+import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.Role;
+import dev.missioncontrol.cluster.vote.Vote;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the cluster can take now: its size n, the crash faults it tolerates (⌊(n−1)/2⌋ nodes down or cut off, leaving a
+ * Raft majority), the vote's q(n), and the nodes that are down, frozen or cut off from the majority now.
+ *
+ * @param impaired nodes down (unreachable or not running), paused, or on a side of an active partition that holds no
+ *     majority, in cluster order
+ * @param active faults in effect
+ */
+public record Tolerance(int size, int tolerated, int quorum, int majority, List<String> impaired, int active) {
+
+    /** More nodes are out than the cluster tolerates: no quorum, nothing can be committed. */
+    public boolean beyond() {
+        return impaired.size() > tolerated;
+    }
+
+    /** "n 3 · tolerates 1 crash · q 2". */
+    public String figures() {
+        return "n " + size + " · tolerates " + tolerated + " crash" + (tolerated == 1 ? "" : "es") + " · q " + quorum;
+    }
+
+    /**
+     * In words, with the bound: "2 of 3 nodes down or cut off: beyond the 1 this cluster tolerates — no quorum", "1 of
+     * 3 nodes down or cut off: within the 1 this cluster tolerates", "every node up and connected".
+     */
+    public String words() {
+        if (impaired.isEmpty()) {
+            return "every node up and connected";
+        }
+        String out = impaired.size() + " of " + size + " nodes down or cut off (" + String.join(", ", impaired) + ")";
+        return beyond()
+                ? out + ": beyond the " + tolerated + " this cluster tolerates — no quorum"
+                : out + ": within the " + tolerated + " this cluster tolerates";
+    }
+
+    /**
+     * @param status each node's last status (a node without one, or unreachable, counts as down)
+     * @param paused nodes whose processes are frozen
+     * @param active the faults in effect
+     */
+    public static Tolerance of(
+            ClusterSpec spec, Map<String, NodeStatus> status, Set<String> paused, List<FaultRecord> active) {
+        Set<String> out = new LinkedHashSet<>();
+        List<String> up = new ArrayList<>();
+        for (var n : spec.nodes()) {
+            NodeStatus s = status.get(n.id());
+            if (s == null || s.getRole() == Role.UNREACHABLE || paused.contains(n.id())) {
+                out.add(n.id());
+            } else {
+                up.add(n.id());
+            }
+        }
+        // The nodes that are up, in groups that can still talk to each other despite the active partitions: only a
+        // group holding a majority keeps a leader.
+        List<Set<String>> groups = connected(spec, up, active);
+        Set<String> majoritySide = groups.stream()
+                .filter(g -> g.size() >= spec.majority())
+                .findFirst()
+                .orElse(Set.of());
+        for (String n : up) {
+            // Cut off: on a side of a partition that holds no majority. A node that is alone only because the others
+            // are down is not cut off; they are.
+            boolean separated = up.stream().anyMatch(m -> !m.equals(n) && cut(spec, n, m, active));
+            if (separated && !majoritySide.contains(n)) {
+                out.add(n);
+            }
+        }
+        List<String> ordered = spec.nodes().stream()
+                .map(ClusterSpec.NodeSpec::id)
+                .filter(out::contains)
+                .toList();
+        return new Tolerance(
+                spec.size(), spec.crashTolerance(), Vote.quorum(spec.size()), spec.majority(), ordered, active.size());
+    }
+
+    private static List<Set<String>> connected(ClusterSpec spec, List<String> up, List<FaultRecord> active) {
+        List<Set<String>> groups = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (String start : up) {
+            if (!seen.add(start)) {
+                continue;
+            }
+            Set<String> group = new LinkedHashSet<>(List.of(start));
+            List<String> frontier = new ArrayList<>(List.of(start));
+            while (!frontier.isEmpty()) {
+                String a = frontier.removeLast();
+                for (String b : up) {
+                    if (!group.contains(b) && !cut(spec, a, b, active)) {
+                        group.add(b);
+                        seen.add(b);
+                        frontier.add(b);
+                    }
+                }
+            }
+            groups.add(group);
+        }
+        return groups;
+    }
+
+    /** Whether an active partition separates two nodes. */
+    static boolean cut(ClusterSpec spec, String a, String b, List<FaultRecord> active) {
+        for (FaultRecord r : active) {
+            if (r.fault() instanceof Fault.Partition p) {
+                List<String> other = FaultController.otherSide(spec, p);
+                if (p.nodes().contains(a) && other.contains(b) || p.nodes().contains(b) && other.contains(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

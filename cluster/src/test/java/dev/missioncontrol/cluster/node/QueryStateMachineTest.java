@@ -1,0 +1,135 @@
+package dev.missioncontrol.cluster.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Decision;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
+import dev.missioncontrol.cluster.proto.Dispute;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
+import dev.missioncontrol.cluster.proto.NoOp;
+import dev.missioncontrol.cluster.proto.Query;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Hand-built entry sequences through the state machine's apply, with the exact history they must leave: an answer
+ * counts once per node and only before the decision (after it, it is kept as late, never counted), the first decision
+ * wins, a dispute is attached, a no-op changes nothing, and watchers hear of every change to a decided record.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class QueryStateMachineTest {
+    private final List<String> queries = new ArrayList<>();
+    private final List<QueryRecord> changes = new ArrayList<>();
+    private final QueryStateMachine sm = new QueryStateMachine(new QueryStateMachine.Listener() {
+        @Override
+        public void onQuery(Query query, long index) {
+            queries.add(query.getId());
+        }
+
+        @Override
+        public void onAnswer(Answer answer) {}
+
+        @Override
+        public void onDecision(QueryRecord record) {}
+
+        @Override
+        public void onKnowledge(KnowledgeUpdate update) {}
+
+        @Override
+        public void onRecordChanged(QueryRecord record) {
+            changes.add(record);
+        }
+    });
+
+    private static Entry query(String id) {
+        return Entry.newBuilder()
+                .setQuery(Query.newBuilder()
+                        .setId(id)
+                        .setText("What is the bus voltage?")
+                        .setDeadlineMillis(10_000))
+                .build();
+    }
+
+    private static Entry answer(String q, String node) {
+        return Entry.newBuilder()
+                .setAnswer(Answer.newBuilder().setQueryId(q).setNodeId(node).setJson("{}"))
+                .build();
+    }
+
+    private static Entry decision(String q, String winner) {
+        return Entry.newBuilder()
+                .setDecision(
+                        Decision.newBuilder().setQueryId(q).setWinner(winner).setStatus(DecisionStatus.DEGRADED))
+                .build();
+    }
+
+    @Test
+    void answersCountOnceAndOnlyBeforeTheFirstDecision() {
+        sm.apply(query("q1"), 1);
+        sm.apply(query("q1"), 2); // a resent query
+        sm.apply(answer("q1", "n1"), 3);
+        sm.apply(answer("q1", "n1"), 4); // a retried proposal of the same answer
+        sm.apply(answer("q1", "n2"), 5);
+        sm.apply(decision("q1", "n2"), 6);
+        sm.apply(decision("q1", "n1"), 7); // a second leader's decision: ignored
+        sm.apply(answer("q1", "n3"), 8); // a slow node's answer after the decision
+        sm.apply(answer("q1", "n3"), 9);
+        sm.apply(Entry.newBuilder().setNoOp(NoOp.getDefaultInstance()).build(), 10);
+        sm.apply(answer("nope", "n1"), 11);
+
+        assertThat(queries).containsExactly("q1");
+        QueryRecord r = sm.history().getFirst();
+        assertThat(sm.history()).hasSize(1);
+        assertThat(r.getAnswersList()).extracting(Answer::getNodeId).containsExactly("n1", "n2");
+        assertThat(r.getLateAnswersList()).extracting(Answer::getNodeId).containsExactly("n3");
+        assertThat(r.getDecision().getWinner()).isEqualTo("n2");
+        assertThat(r.getDecidedIndex()).isEqualTo(6);
+        assertThat(r.getChangedIndex()).isEqualTo(8);
+        assertThat(sm.hasAnswerOf("q1", "n3")).isTrue();
+        assertThat(changes).extracting(QueryRecord::getChangedIndex).containsExactly(6L, 8L);
+    }
+
+    @Test
+    void aDisputeIsAttachedAndWatchersSeeItAfterTheDecision() {
+        sm.apply(query("q1"), 1);
+        sm.apply(answer("q1", "n1"), 2);
+        sm.apply(decision("q1", "n1"), 3);
+        sm.apply(query("q2"), 4);
+        sm.apply(
+                Entry.newBuilder()
+                        .setDispute(Dispute.newBuilder()
+                                .setQueryId("q1")
+                                .setNodeId("n2")
+                                .setDetail("recomputed winner n2"))
+                        .build(),
+                5);
+        assertThat(sm.hasDisputeOf("q1", "n2")).isTrue();
+        assertThat(sm.changedAfter(3)).singleElement().satisfies(r -> {
+            assertThat(r.getQuery().getId()).isEqualTo("q1");
+            assertThat(r.getDisputesList()).extracting(Dispute::getNodeId).containsExactly("n2");
+        });
+        assertThat(sm.changedAfter(5)).isEmpty();
+        assertThat(sm.open()).extracting(x -> x.getQuery().getId()).containsExactly("q2");
+    }
+
+    @Test
+    void aQueryOverTheLimitOrWithoutAnIdIsKeptOutOfTheLog() {
+        assertThat(QueryStateMachine.problem(Entry.getDefaultInstance())).isEqualTo("it is empty");
+        assertThat(QueryStateMachine.problem(Entry.newBuilder()
+                        .setQuery(Query.newBuilder().setText("hello"))
+                        .build()))
+                .isEqualTo("the query has no id");
+        assertThat(QueryStateMachine.problem(Entry.newBuilder()
+                        .setQuery(Query.newBuilder().setId("q9").setText("é".repeat(2_001)))
+                        .build()))
+                .contains("q9")
+                .contains("2,001 characters; the limit is 2,000");
+        assertThat(QueryStateMachine.problem(query("q1"))).isNull();
+    }
+}
