@@ -1,5 +1,6 @@
 package dev.missioncontrol.app.console;
 
+import dev.missioncontrol.app.audit.AuditView;
 import dev.missioncontrol.app.charts.ChartsView;
 import dev.missioncontrol.app.console.Fx.Terms;
 import dev.missioncontrol.app.decision.DecisionFormat;
@@ -51,8 +52,8 @@ import org.controlsfx.control.NotificationPane;
  */
 public final class MainView {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
-    /** Tab ids, in order; Ctrl+1 … Ctrl+6 select them. */
-    public static final List<String> TABS = List.of("query", "matrix", "raft", "logs", "charts", "history");
+    /** Tab ids, in order; Ctrl+1 … Ctrl+7 select them. */
+    public static final List<String> TABS = List.of("query", "matrix", "raft", "logs", "charts", "history", "audit");
 
     private final Console console;
     private final Stage stage;
@@ -61,6 +62,7 @@ public final class MainView {
     private final SplitPane columns;
     private final SplitPane rows;
     private final QueryView queryView;
+    private final AuditView audit;
     private final NodeLogsView logsView;
     private final TimelineView timelineView;
     private final NotificationPane notifications;
@@ -78,6 +80,12 @@ public final class MainView {
         NodesView nodesView = new NodesView(nodes, console.theme(), console.nodeActions()::menuItems);
         nodesView.setMinWidth(220);
         queryView = new QueryView(query, passages, ids);
+        audit = new AuditView(
+                console.controller().journal(),
+                console.prepared().spec().group(),
+                r -> console.act("Read the audit journal", r::run),
+                Platform::runLater,
+                done -> exportAudit(done));
         RaftLogView raftLog = new RaftLogView(nodes);
         logsView = new NodeLogsView(console.logs(), ids);
         tabs.getTabs()
@@ -90,9 +98,21 @@ public final class MainView {
                         tab(
                                 "history",
                                 "History  ⌃6",
-                                new HistoryView(query, this::reopen, () -> export("json"), () -> export("csv"))));
+                                new HistoryView(query, this::reopen, () -> export("json"), () -> export("csv"))),
+                        tab("audit", "Audit  ⌃7", audit));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.getTabs().get(TABS.indexOf("raft")).selectedProperty().addListener((o, a, on) -> raftLog.active(on));
+        Tab auditTab = tabs.getTabs().get(TABS.indexOf("audit"));
+        auditTab.selectedProperty().addListener((o, a, on) -> {
+            if (on) {
+                audit.reload();
+            }
+        });
+        console.faults().rows().addListener((javafx.collections.ListChangeListener<Object>) c -> {
+            if (auditTab.isSelected()) {
+                audit.reload();
+            }
+        });
         tabs.setId("tabs");
 
         FaultsView faultsView = new FaultsView(console.faults());
@@ -172,7 +192,7 @@ public final class MainView {
                         new SeparatorMenuItem(),
                         item("Quit", "Shortcut+Q", stage::close));
         Menu view = new Menu("_View");
-        String[] names = {"Query", "Matrix", "Raft log", "Node logs", "Charts", "History"};
+        String[] names = {"Query", "Matrix", "Raft log", "Node logs", "Charts", "History", "Audit"};
         for (int i = 0; i < TABS.size(); i++) {
             String id = TABS.get(i);
             view.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> select(id)));
@@ -205,7 +225,7 @@ public final class MainView {
                         item(
                                 "Keyboard shortcuts",
                                 null,
-                                () -> problem("Enter asks · Ctrl+L question field · Ctrl+1…6 views ·"
+                                () -> problem("Enter asks · Ctrl+L question field · Ctrl+1…7 views ·"
                                         + " Ctrl+H heal all faults · Ctrl+T theme · Ctrl+E export · Ctrl+Q quit ·"
                                         + " timeline: wheel zooms, drag pans, double-click returns to live")));
         return new MenuBar(file, view, cluster, help);
@@ -321,6 +341,27 @@ public final class MainView {
         console.act("Export to " + path, () -> {
             console.query().export(path, snapshot);
             Platform.runLater(() -> problem("Exported " + snapshot.size() + " decisions to " + path));
+        });
+    }
+
+    private void exportAudit(Runnable done) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the audit journal");
+        chooser.setInitialFileName("audit.jsonl");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl"));
+        File f = chooser.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        Path path = f.toPath();
+        console.act("Export the audit journal to " + path, () -> {
+            int n = console.controller()
+                    .journal()
+                    .export(console.prepared().spec().group(), path);
+            Platform.runLater(() -> {
+                problem("Exported " + n + " audit events to " + path);
+                done.run();
+            });
         });
     }
 

@@ -41,6 +41,12 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
     /** A node that has not reported for this long is shown as unreachable. */
     static final long STALE_MILLIS = 3_000;
 
+    /**
+     * A follower the leader has not heard from for this long is down to the leader, which then does not wait for its
+     * answers (the node's own rule); until the leader hears it again it is not shown as normal.
+     */
+    static final long LEADER_SILENT_MILLIS = 1_000;
+
     private final ClusterSpec spec;
     private final boolean supervised;
     private final TimelineModel timeline;
@@ -272,8 +278,21 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
         switch (s.getRole()) {
             case LEADER, FOLLOWER -> {
                 long behind = commitIndex.get() - s.getAppliedIndex();
+                long unheard = unheardByLeader(vm.id(), now);
                 if (behind > 20) {
                     vm.show(role, Status.STANDBY, "catching up: " + behind + " entries behind", true, leads, true);
+                } else if (unheard > LEADER_SILENT_MILLIS) {
+                    // Up, but the leader counts it as down (its answers would not be waited for): not yet normal.
+                    vm.show(
+                            role,
+                            Status.CAUTION,
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "the leader has not heard from it for %.1f s",
+                                    unheard / 1000.0),
+                            true,
+                            leads,
+                            true);
                 } else {
                     vm.show(role, Status.NORMAL, links, true, leads, true);
                 }
@@ -282,6 +301,20 @@ public final class NodesViewModel implements ClusterGateway.StatusListener {
                 vm.show(role, Status.CAUTION, "asking for votes in term " + s.getTerm(), true, false, true);
             default -> vm.show(role, Status.CAUTION, links, true, false, true);
         }
+    }
+
+    /** How long the leader (as it last reported) has not heard from a node, or 0 when it has or nobody leads. */
+    private long unheardByLeader(String node, long now) {
+        for (Reported r : statuses.values()) {
+            if (r.status().getRole() == Role.LEADER && now - r.at() <= STALE_MILLIS) {
+                return r.status().getLinksList().stream()
+                        .filter(l -> l.getPeer().equals(node))
+                        .mapToLong(LinkView::getHeardAgoMillis)
+                        .findFirst()
+                        .orElse(0);
+            }
+        }
+        return 0;
     }
 
     /** The last line that says something (skips blank lines and stack frames). */

@@ -266,13 +266,15 @@ class ConsoleUiTest {
         java.nio.file.Path raft = console.prepared().files().nodeDir("n3").resolve("raft");
         java.nio.file.Path segment;
         try (var files = java.nio.file.Files.walk(raft)) {
+            // The longest segment, closed ones first: damage there is a bad checksum, never a torn last write.
             segment = files.filter(f -> f.getFileName().toString().startsWith("log_"))
-                    .sorted()
-                    .findFirst()
+                    .max(java.util.Comparator.comparing(
+                                    (Path f) -> !f.getFileName().toString().contains("inprogress"))
+                            .thenComparingLong(f -> f.toFile().length()))
                     .orElseThrow();
         }
         byte[] bytes = java.nio.file.Files.readAllBytes(segment);
-        for (int i = 600; i < 640; i++) {
+        for (int i = Math.min(600, bytes.length / 2); i < Math.min(640, bytes.length / 2 + 40); i++) {
             bytes[i] ^= 0x5a;
         }
         java.nio.file.Files.write(segment, bytes);
