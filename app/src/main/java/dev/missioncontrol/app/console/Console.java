@@ -203,8 +203,8 @@ public final class Console implements AutoCloseable {
         pulse.start();
         gateway.watch(nodes);
         gateway.watchRecords(query::record);
-        faults.refresh();
         actions.execute(() -> {
+            faults.refresh(); // reads the journal: what was done to this cluster before this console started
             if (prepared.local()) {
                 try {
                     supervisor.startAll();
@@ -329,7 +329,7 @@ public final class Console implements AutoCloseable {
         if (prepared.local()) {
             // Heal what this console broke before its nodes go: the journal records it, paused nodes can stop politely.
             try {
-                controller.healAll("the console that started the cluster closed", false);
+                controller.healAll("the console that started the cluster closed", true);
             } catch (RuntimeException e) {
                 LOG.warn("healing at close: {}", e.getMessage());
             }

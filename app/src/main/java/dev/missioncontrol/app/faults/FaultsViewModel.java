@@ -22,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -145,29 +144,39 @@ public final class FaultsViewModel implements AutoCloseable {
 
     // ---- commands (any thread; they never block it) ----
 
+    /** Injects a fault; says when it is confirmed (or failed), without holding the lane while the cluster reacts. */
     public void inject(Fault fault) {
         run(actions, "Inject " + fault.describe(), () -> {
             FaultRecord r = controller.inject(fault);
             say(r.id() + " injected: " + fault.describe() + "; waiting for the cluster to react …", Status.CAUTION);
-            FaultRecord done = controller.confirmation(r.id()).get(5, TimeUnit.MINUTES);
-            if (done.state() == FaultRecord.State.CONFIRMED) {
-                say(done.id() + " confirmed: " + done.observed(), Status.NORMAL);
-            } else {
-                say(done.id() + " " + done.state().word() + ": " + done.problem(), Status.SERIOUS);
-            }
+            controller.confirmation(r.id()).whenComplete((done, e) -> {
+                if (e != null) {
+                    say(r.id() + ": " + e.getMessage(), Status.SERIOUS);
+                } else if (done.state() == FaultRecord.State.CONFIRMED) {
+                    say(done.id() + " confirmed: " + done.observed(), Status.NORMAL);
+                } else {
+                    say(done.id() + " " + done.state().word() + ": " + done.problem(), Status.SERIOUS);
+                }
+            });
         });
     }
 
+    /** Clears a fault; says when every node is back in sync. */
     public void clear(String id) {
         run(actions, "Clear " + id, () -> {
             controller.clear(id);
             say(id + " cleared; waiting for every node to be back in sync …", Status.CAUTION);
-            FaultRecord done = controller.recovery(id).get(5, TimeUnit.MINUTES);
-            say(
-                    done.recoveredAt() > 0
-                            ? id + " healed, back in sync after " + seconds(done.recoveredAt() - done.healedAt())
-                            : id + " cleared, but the cluster was not seen back in sync",
-                    done.recoveredAt() > 0 ? Status.NORMAL : Status.SERIOUS);
+            controller.recovery(id).whenComplete((done, e) -> {
+                if (e != null) {
+                    say(id + ": " + e.getMessage(), Status.SERIOUS);
+                } else if (done.recoveredAt() > 0) {
+                    say(
+                            id + " healed, back in sync after " + seconds(done.recoveredAt() - done.healedAt()),
+                            Status.NORMAL);
+                } else {
+                    say(id + " cleared, but the cluster was not seen back in sync", Status.SERIOUS);
+                }
+            });
         });
     }
 

@@ -194,7 +194,11 @@ class ConsoleUiTest {
                 30,
                 TimeUnit.SECONDS,
                 () -> n1.health() == Status.NORMAL && !n1.role().contains("CUT OFF"));
-        assertThat(console.faults().messageProperty().get()).contains("every node back in sync");
+        // The row is healed once the heal is journaled; the message comes when every node is back in sync.
+        WaitForAsyncUtils.waitFor(
+                60,
+                TimeUnit.SECONDS,
+                () -> console.faults().messageProperty().get().contains("every node back in sync"));
         assertThat(console.timeline().events())
                 .filteredOn(e -> e.kind() == TimelineEvent.Kind.FAULT && e.ref().equals(id))
                 .singleElement()

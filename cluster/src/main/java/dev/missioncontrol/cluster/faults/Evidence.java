@@ -3,6 +3,7 @@ package dev.missioncontrol.cluster.faults;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.LinkView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.proto.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Set;
  *   <li>partition: the probes across the cut fail; the side holding a majority keeps or elects a leader and the other
  *       side has none.
  *   <li>slow link: the probes' round trip on each of the node's links rose by most of the delay.
+ *   <li>slow node (in the controller): a question is answered by the node most of the delay late.
  *   <li>recovery: every node reachable, one leader all agree on, every node's applied index at least the commit index
  *       at the time the fault was healed (and, for a slow link, the round trips back down; for a partition, the probes
  *       across the cut answered).
@@ -173,7 +175,9 @@ final class Evidence {
                 }
                 double was = baseline(before, n, p.id());
                 double is = Math.max(rtt(now, n, p.id()), rtt(now, p.id(), n));
-                if (is < was + 0.8 * delayMillis) {
+                // Most of the delay on top of the link's own round trip; a round trip measured before still carrying
+                // an earlier delay counts for at most a fifth of this one, so it cannot hide the new delay.
+                if (is < 0.8 * delayMillis + Math.min(was, 0.2 * delayMillis)) {
                     return Optional.empty();
                 }
                 seen.add(String.format(Locale.ROOT, "%s↔%s %.0f ms (was %.0f ms)", n, p.id(), is, was));
@@ -206,15 +210,20 @@ final class Evidence {
                         + lowest + " or later (" + target + " when healed)");
     }
 
-    /** The nodes' links are back near their round trips before the slow link. */
-    static boolean fast(ClusterSpec spec, List<String> nodes, int delayMillis, Observation before, Observation now) {
+    /**
+     * The nodes' links have lost the added delay: every round trip, both ways, is back under half of it (or under 50
+     * ms for a small delay). Measured against the delay, not against a baseline, so a clear in another process, which
+     * never saw the round trips before the fault, judges it the same way.
+     */
+    static boolean fast(ClusterSpec spec, List<String> nodes, int delayMillis, Observation now) {
+        double bound = Math.max(50, 0.5 * delayMillis);
         for (String n : nodes) {
             for (var p : spec.nodes()) {
                 if (p.id().equals(n)) {
                     continue;
                 }
-                double is = Math.max(rtt(now, n, p.id()), rtt(now, p.id(), n));
-                if (is < 0 || is > baseline(before, n, p.id()) + Math.max(50, 0.25 * delayMillis)) {
+                double a = rtt(now, n, p.id()), b = rtt(now, p.id(), n);
+                if (a < 0 || b < 0 || a > bound || b > bound) {
                     return false;
                 }
             }
@@ -233,6 +242,28 @@ final class Evidence {
             }
         }
         return true;
+    }
+
+    /** Each slow node answered the probe at least most of its delay late (counted, or kept as late). */
+    static Optional<String> lateEnough(QueryRecord r, Fault.SlowNode slow) {
+        List<String> seen = new ArrayList<>();
+        for (String n : slow.nodes()) {
+            var answer = java.util.stream.Stream.concat(r.getAnswersList().stream(), r.getLateAnswersList().stream())
+                    .filter(a -> a.getNodeId().equals(n))
+                    .findFirst();
+            if (answer.isEmpty() || answer.get().getLatencyMillis() < 0.9 * slow.delayMillis()) {
+                return Optional.empty();
+            }
+            boolean late = r.getLateAnswersList().contains(answer.get());
+            seen.add(String.format(
+                    java.util.Locale.ROOT,
+                    "%s answered probe %s after %.0f ms%s",
+                    n,
+                    r.getQuery().getId(),
+                    answer.get().getLatencyMillis(),
+                    late ? ", after the decision (" + r.getDecision().getStatus() + " without it)" : ""));
+        }
+        return Optional.of(String.join("; ", seen));
     }
 
     private static double rtt(Observation o, String from, String to) {

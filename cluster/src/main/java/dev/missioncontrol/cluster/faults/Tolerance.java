@@ -112,7 +112,7 @@ public record Tolerance(int size, int tolerated, int quorum, int majority, List<
     static boolean cut(ClusterSpec spec, String a, String b, List<FaultRecord> active) {
         for (FaultRecord r : active) {
             if (r.fault() instanceof Fault.Partition p) {
-                List<String> other = FaultController.otherSide(spec, p);
+                List<String> other = FaultRules.otherSide(spec, p);
                 if (p.nodes().contains(a) && other.contains(b) || p.nodes().contains(b) && other.contains(a)) {
                     return true;
                 }
