@@ -169,7 +169,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                         120_000,
                         () -> !c.faults().healingProperty().get()
                                 && c.faults().rows().getFirst().state().equals("healed"));
-                for (String tab : List.of("charts", "history")) {
+                for (String tab : List.of("charts", "history", "audit")) {
                     d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));
                 }

@@ -27,6 +27,7 @@ public final class NodeViewModel {
     private final ReadOnlyStringWrapper process = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper uptime = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper warmUp = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper links = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper model = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper why = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<List<LogEntryView>> recent = new ReadOnlyObjectWrapper<>(List.of());
@@ -139,6 +140,7 @@ public final class NodeViewModel {
                 java.util.Locale.ROOT, "cpu %3.0f%% · %4.0f MB", 100 * s.getProcessCpu(), s.getRssBytes() / 1048576.0));
         uptime.set(formatUptime(s.getUptimeMillis()));
         warmUp.set(warmUp(s));
+        links.set(links(s));
         if (!s.getRetrievalModel().isEmpty()) {
             model.set(s.getRetrievalModel());
         }
@@ -155,6 +157,30 @@ public final class NodeViewModel {
         int total = s.getSentencesTotal();
         int ready = s.getSentencesReady();
         return total > 0 && ready < total ? "embedding knowledge " + (100 * ready / total) + " %" : "";
+    }
+
+    /**
+     * What the node last said about its links: the peers it cannot reach and those it delays, for example
+     * {@code "unreached n1 · slow n3"}; changes only when that does, so a drawing of the links redraws then.
+     */
+    public ReadOnlyStringProperty linksProperty() {
+        return links.getReadOnlyProperty();
+    }
+
+    static String links(NodeStatus s) {
+        List<String> unreached = s.getLinksList().stream()
+                .filter(l -> !l.getReachable())
+                .map(LinkView::getPeer)
+                .sorted()
+                .toList();
+        List<String> slow = s.getFaultsList().stream()
+                .filter(f -> f.hasDelay())
+                .flatMap(f -> f.getDelay().getPeersList().stream())
+                .distinct()
+                .sorted()
+                .toList();
+        return (unreached.isEmpty() ? "" : "unreached " + String.join(", ", unreached))
+                + (slow.isEmpty() ? "" : (unreached.isEmpty() ? "" : " · ") + "slow " + String.join(", ", slow));
     }
 
     /** Whether this node's last probe to a peer came back (true when it has not said otherwise). */

@@ -11,7 +11,7 @@ import javafx.scene.text.Text;
 /**
  * The cluster as a drawing: nodes on a circle, the leader's replication links to every follower. A link to a node
  * that is down is dashed grey; a link a node reports cut (its probes across fail) is dashed in the serious colour, a
- * slow one in the caution colour; colours come from the status classes. Redrawn when a node's health or role, or the
+ * slow one in the caution colour; colours come from the status classes. Redrawn when a node's health, role or links, or the
  * leader changes.
  */
 final class TopologyView extends Pane {
@@ -27,6 +27,7 @@ final class TopologyView extends Pane {
         model.nodes().forEach(n -> {
             n.healthProperty().addListener((o, a, b) -> draw());
             n.roleProperty().addListener((o, a, b) -> draw());
+            n.linksProperty().addListener((o, a, b) -> draw());
         });
         widthProperty().addListener((o, a, b) -> draw());
         heightProperty().addListener((o, a, b) -> draw());

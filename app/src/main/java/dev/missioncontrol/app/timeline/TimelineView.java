@@ -32,6 +32,9 @@ public final class TimelineView extends VBox {
     private static final DateTimeFormatter PRECISE =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final double LABEL_WIDTH = 78;
+    /** A confirmation tick closer than this to a bar's start would cross its label. */
+    private static final double MARK_CLEARANCE = 80;
+
     private static final double ROW = 22;
 
     private final TimelineModel model;
@@ -200,16 +203,20 @@ public final class TimelineView extends VBox {
                 double x1 = Math.min(w - 8, x(to));
                 g.setFill(col.deriveColor(0, 1, 1, 0.55));
                 g.fillRect(x0, y - 7, Math.max(3, x1 - x0), 14);
+                double labelX = x0 + 4;
                 if (e.markMillis() > 0 && e.markMillis() >= start && e.markMillis() <= end) {
                     // The moment the cluster was seen to react (a fault's confirmation): a tick across the bar.
                     double xm = x(e.markMillis());
                     g.setStroke(c("-mc-fg"));
                     g.setLineWidth(2);
                     g.strokeLine(xm, y - 9, xm, y + 9);
+                    if (xm >= x0 && xm - x0 < MARK_CLEARANCE) {
+                        labelX = xm + 4; // a tick near the start would cross the label: begin it after the tick
+                    }
                 }
                 g.setFill(c("-mc-fg"));
                 g.setTextAlign(TextAlignment.LEFT);
-                g.fillText(e.label(), x0 + 4, y);
+                g.fillText(e.label(), labelX, y);
             } else {
                 g.setFill(col);
                 mark(g, e, x0, y);

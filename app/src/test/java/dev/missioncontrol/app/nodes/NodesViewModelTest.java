@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.FaultRule;
+import dev.missioncontrol.cluster.proto.LinkView;
 import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.PeerTraffic;
 import dev.missioncontrol.cluster.proto.Role;
 import dev.missioncontrol.cluster.supervisor.NodeProcess;
 import dev.missioncontrol.styles.Status;
@@ -48,6 +51,22 @@ class NodesViewModelTest {
                         s.setSentencesReady(326).setSentencesTotal(1304).build()))
                 .isEqualTo("embedding knowledge 25 %");
         assertThat(NodeViewModel.warmUp(s.setSentencesReady(1304).build())).isEmpty();
+    }
+
+    @Test
+    void whatANodeSaysOfItsLinksChangesOnlyWhenTheyDo() {
+        NodeStatus.Builder s = NodeStatus.newBuilder()
+                .addLinks(LinkView.newBuilder().setPeer("n2").setReachable(true))
+                .addLinks(LinkView.newBuilder().setPeer("n3").setReachable(true));
+        assertThat(NodeViewModel.links(s.build())).isEmpty();
+        s.setLinks(1, LinkView.newBuilder().setPeer("n3").setReachable(false));
+        assertThat(NodeViewModel.links(s.build())).isEqualTo("unreached n3");
+        s.addFaults(FaultRule.newBuilder()
+                .setId("f2")
+                .setDelay(PeerTraffic.newBuilder().addPeers("n2").setDelayMillis(200)));
+        assertThat(NodeViewModel.links(s.build())).isEqualTo("unreached n3 · slow n2");
+        s.setLinks(1, LinkView.newBuilder().setPeer("n3").setReachable(true));
+        assertThat(NodeViewModel.links(s.build())).isEqualTo("slow n2");
     }
 
     @Test
