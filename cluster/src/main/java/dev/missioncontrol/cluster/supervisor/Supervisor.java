@@ -39,6 +39,8 @@ public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final int TAIL_LINES = 40;
     private static final long STOP_GRACE_SECONDS = 10;
+    /** More time to stop for a node that writes its class archive as it exits ({@link NodeCommand#classArchive}). */
+    private static final long ARCHIVE_GRACE_SECONDS = 30;
 
     /** Receives node output and process changes. */
     public interface Listener {
@@ -205,7 +207,7 @@ public final class Supervisor implements AutoCloseable {
         awaitExit(h, STOP_GRACE_SECONDS);
     }
 
-    /** A polite stop (SIGTERM, a frozen node is resumed first so it can act on it); SIGKILL after 10 s. */
+    /** A polite stop (SIGTERM, a frozen node is resumed first so it can act on it); SIGKILL after 10 s (40 s while it writes its class archive, once per jar). */
     public void stop(String id) {
         ProcessHandle h;
         synchronized (this) {
@@ -218,7 +220,7 @@ public final class Supervisor implements AutoCloseable {
             resumeQuietly(h);
             h.destroy();
         }
-        if (!awaitExit(h, STOP_GRACE_SECONDS)) {
+        if (!awaitExit(h, grace(id))) {
             h.destroyForcibly();
             awaitExit(h, STOP_GRACE_SECONDS);
         }
@@ -341,13 +343,16 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Stops every node this supervisor knows (a frozen one is resumed first): SIGTERM to all at once, then SIGKILL to
-     * any still running after 10 s. Returns how many were running.
+     * any still running after 10 s (40 s when one writes its class archive, once per jar). Returns how many were running.
      */
     public int stopAll() {
         List<ProcessHandle> running = new ArrayList<>();
+        long graceSeconds = STOP_GRACE_SECONDS;
         synchronized (this) {
-            for (Slot slot : slots.values()) {
+            for (var e : slots.entrySet()) {
+                Slot slot = e.getValue();
                 if (slot.handle != null && slot.handle.isAlive()) {
+                    graceSeconds = Math.max(graceSeconds, grace(e.getKey()));
                     slot.requested = NodeProcess.State.STOPPED;
                     resumeQuietly(slot.handle);
                     slot.handle.destroy();
@@ -355,7 +360,7 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         for (ProcessHandle h : running) {
             if (!awaitExit(h, Math.max(0, TimeUnit.NANOSECONDS.toSeconds(end - System.nanoTime())))) {
                 h.destroyForcibly();
@@ -373,6 +378,13 @@ public final class Supervisor implements AutoCloseable {
         if (owned) {
             stopAll();
         }
+    }
+
+    /** How long a polite stop may take before SIGKILL. */
+    private long grace(String id) {
+        return NodeCommand.writesClassArchive(files.nodeDir(id))
+                ? STOP_GRACE_SECONDS + ARCHIVE_GRACE_SECONDS
+                : STOP_GRACE_SECONDS;
     }
 
     private static boolean awaitExit(ProcessHandle h, long seconds) {
