@@ -33,6 +33,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -192,16 +194,44 @@ public final class ClusterClient implements AutoCloseable {
 
     /**
      * Sends {@code count} entries that change nothing ({@code NoOp}) at once, on this client's ordered, pipelined window;
-     * completes when all are committed. For commit-rate measurements, and to move the log forward past a snapshot.
+     * completes when all are committed. For commit-rate measurements, and to move the log forward past a snapshot. A
+     * window that a leader change closes takes the entries after the failed one with it: those are sent again on a fresh
+     * client (at most three times), so the count arrives even when the leader changes under load.
      */
     public CompletableFuture<Void> sendNoOps(int count) {
+        return sendNoOps(count, 3);
+    }
+
+    private CompletableFuture<Void> sendNoOps(int count, int retries) {
         Message noOp = Message.valueOf(ByteString.copyFrom(
                 Entry.newBuilder().setNoOp(NoOp.getDefaultInstance()).build().toByteArray()));
-        CompletableFuture<?>[] sends = new CompletableFuture<?>[count];
-        for (int i = 0; i < count; i++) {
-            sends[i] = raft.async().send(noOp);
-        }
-        return CompletableFuture.allOf(sends);
+        return CompletableFuture.supplyAsync(this::aimed, pool).thenCompose(used -> {
+            AtomicInteger failed = new AtomicInteger();
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+            CompletableFuture<?>[] sends = new CompletableFuture<?>[count];
+            for (int i = 0; i < count; i++) {
+                sends[i] = used.async().send(noOp).handle((reply, e) -> {
+                    if (e != null || !reply.isSuccess()) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e != null ? e : reply.getException());
+                    }
+                    return null;
+                });
+            }
+            return CompletableFuture.allOf(sends).thenCompose(done -> {
+                int missing = failed.get();
+                if (missing == 0) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                replace(used);
+                if (retries == 0) {
+                    Throwable cause = firstFailure.get();
+                    return CompletableFuture.failedFuture(new ClusterException(
+                            missing + " of " + count + " no-op entries were not committed. " + message(cause), cause));
+                }
+                return sendNoOps(missing, retries - 1);
+            });
+        });
     }
 
     /** Sends an entry through the log; never blocks the caller (the leader check runs on this client's pool). */
@@ -382,15 +412,30 @@ public final class ClusterClient implements AutoCloseable {
         return out;
     }
 
-    private static NodeStatus answered(String id, java.util.concurrent.Future<NodeStatus> f, long deadlineMillis) {
+    private NodeStatus answered(String id, java.util.concurrent.Future<NodeStatus> f, long deadlineMillis) {
         try {
             return f.get(deadlineMillis + 500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unreachable(id);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
+            return unreachable(id, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
             return unreachable(id);
         }
+    }
+
+    /**
+     * A node that did not answer. When it could not be connected to, gRPC would wait before connecting again (1 s,
+     * 1.6 s, 2.6 s … up to two minutes) and fail every call at once meanwhile, so a node that has just started or been
+     * restarted would be seen only seconds after it listens: the next call connects afresh (a refused connect to a
+     * node that is still down costs nothing).
+     */
+    private NodeStatus unreachable(String id, Throwable why) {
+        if (why instanceof StatusRuntimeException e && e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+            channels.get(id).resetConnectBackoff();
+        }
+        return unreachable(id);
     }
 
     private static NodeStatus unreachable(String id) {
@@ -429,7 +474,7 @@ public final class ClusterClient implements AutoCloseable {
                     .withDeadlineAfter(STATUS_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                     .status(StatusRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
-            return unreachable(nodeId);
+            return unreachable(nodeId, e);
         }
     }
 

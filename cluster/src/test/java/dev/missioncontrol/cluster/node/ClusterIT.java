@@ -113,7 +113,7 @@ class ClusterIT {
     @Test
     @Order(5)
     void afterTheLeaderIsKilledANewOneLeadsAndTheNextQueryIsDegraded() throws Exception {
-        String old = cluster.leader();
+        String old = cluster.awaitLeader();
         assertThat(old).isNotNull();
         cluster.kill(old);
         cluster.await("a new leader", Duration.ofSeconds(20), () -> {
@@ -161,7 +161,7 @@ class ClusterIT {
     @Test
     @Order(7)
     void aNodeWhoseRaftLogIsDamagedRefusesToStartAndNamesTheFile() throws Exception {
-        String leader = cluster.leader();
+        String leader = cluster.awaitLeader();
         String victim = cluster.spec.nodes().stream()
                 .map(n -> n.id())
                 .filter(id -> !id.equals(leader))

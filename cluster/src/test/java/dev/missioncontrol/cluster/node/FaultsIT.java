@@ -92,7 +92,7 @@ class FaultsIT {
     }
 
     private static List<String> followers() {
-        String leader = cluster.leader();
+        String leader = cluster.awaitLeader();
         return cluster.spec.nodes().stream()
                 .map(n -> n.id())
                 .filter(id -> !id.equals(leader))
@@ -134,7 +134,7 @@ class FaultsIT {
     @Test
     @Order(2)
     void partitioningTheLeaderAwayElectsANewOneOnTheMajoritySideAndTheCutNodeCatchesUpAfterHeal() throws Exception {
-        String old = cluster.leader();
+        String old = cluster.awaitLeader();
         FaultRecord cut = confirmed(new Fault.Partition(List.of(old), List.of()));
         assertThat(cut.observed()).contains(old + " cut off from").contains(" leads ");
         String leader = cluster.leader();
@@ -158,7 +158,7 @@ class FaultsIT {
     @Test
     @Order(3)
     void pausingTheLeaderHandsOverDecisionsGoOnAndTheOldLeaderCatchesUpWithoutADuplicate() throws Exception {
-        String old = cluster.leader();
+        String old = cluster.awaitLeader();
         FaultRecord frozen = confirmed(new Fault.Pause(List.of(old)));
         assertThat(frozen.observed()).contains("frozen").contains(" leads in term ");
         List<String> asked = new ArrayList<>();
@@ -199,7 +199,7 @@ class FaultsIT {
                 Duration.ofSeconds(30),
                 () -> cluster.client.history(cluster.leader(), 5).stream()
                         .anyMatch(x -> x.getQuery().getId().equals(qid) && x.getLateAnswersCount() == 1));
-        QueryRecord after = cluster.client.history(cluster.leader(), 5).stream()
+        QueryRecord after = cluster.client.history(cluster.awaitLeader(), 5).stream()
                 .filter(x -> x.getQuery().getId().equals(qid))
                 .findFirst()
                 .orElseThrow();

@@ -50,7 +50,7 @@ class FiveNodeClusterIT {
     }
 
     private static List<String> followers() {
-        String leader = cluster.leader();
+        String leader = cluster.awaitLeader();
         return cluster.spec.nodes().stream()
                 .map(n -> n.id())
                 .filter(id -> !id.equals(leader))
@@ -112,7 +112,7 @@ class FiveNodeClusterIT {
         cluster.kill(lagger);
         QueryRecord missed =
                 cluster.client.submit("What is the safe mode entry condition?").get(60, TimeUnit.SECONDS);
-        long missedAt = cluster.client.status(cluster.leader()).getCommitIndex();
+        long missedAt = cluster.client.status(cluster.awaitLeader()).getCommitIndex();
 
         cluster.client.sendNoOps(1500).get(120, TimeUnit.SECONDS);
         cluster.await(

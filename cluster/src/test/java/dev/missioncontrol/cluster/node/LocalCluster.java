@@ -114,6 +114,13 @@ final class LocalCluster implements AutoCloseable {
         return client.leader().orElse(null);
     }
 
+    /** The leader the nodes name, waiting out an election that is under way (at most a minute). */
+    String awaitLeader() {
+        String[] found = new String[1];
+        await("a leader", Duration.ofSeconds(60), () -> (found[0] = leader()) != null);
+        return found[0];
+    }
+
     /** Whether a node has applied the same decision history as the leader (false while either is unreachable). */
     boolean hasLeadersHistory(String node) {
         try {
