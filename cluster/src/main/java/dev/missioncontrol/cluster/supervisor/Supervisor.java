@@ -194,36 +194,36 @@ public final class Supervisor implements AutoCloseable {
 
     /** SIGKILL: the node gets no chance to clean up, as in a crash. Returns once the process is gone (≤ 10 s). */
     public void kill(String id) {
-        ProcessHandle h;
-        synchronized (this) {
-            Slot slot = slot(id);
-            h = slot.handle;
-            if (h == null || !h.isAlive()) {
-                return;
-            }
-            slot.requested = NodeProcess.State.KILLED;
+        ProcessHandle h = ending(id, NodeProcess.State.KILLED);
+        if (h != null) {
             h.destroyForcibly();
+            awaitExit(h, STOP_GRACE_SECONDS);
         }
-        awaitExit(h, STOP_GRACE_SECONDS);
     }
 
     /** A polite stop (SIGTERM, a frozen node is resumed first so it can act on it); SIGKILL after 10 s (40 s while it writes its class archive, once per jar). */
     public void stop(String id) {
-        ProcessHandle h;
-        synchronized (this) {
-            Slot slot = slot(id);
-            h = slot.handle;
-            if (h == null || !h.isAlive()) {
-                return;
-            }
-            slot.requested = NodeProcess.State.STOPPED;
-            resumeQuietly(h);
-            h.destroy();
+        ProcessHandle h = ending(id, NodeProcess.State.STOPPED);
+        if (h == null) {
+            return;
         }
+        resumeQuietly(h);
+        h.destroy();
         if (!awaitExit(h, grace(id))) {
             h.destroyForcibly();
             awaitExit(h, STOP_GRACE_SECONDS);
         }
+    }
+
+    /** A node's running process, marked as ended on purpose (so its exit is not taken for a crash); null if none. */
+    private synchronized ProcessHandle ending(String id, NodeProcess.State requested) {
+        Slot slot = slot(id);
+        ProcessHandle h = slot.handle;
+        if (h == null || !h.isAlive()) {
+            return null;
+        }
+        slot.requested = requested;
+        return h;
     }
 
     /** Stops the node if it runs, then starts it again with the same data directory. */
@@ -247,11 +247,7 @@ public final class Supervisor implements AutoCloseable {
         ProcessHandle h;
         synchronized (this) {
             Slot slot = slot(id);
-            h = slot.handle;
-            if (h == null || !h.isAlive()) {
-                throw new IllegalStateException(id + " is not running ("
-                        + snapshot(id, slot).describe() + "); only a running node can be paused.");
-            }
+            h = running(id, slot, "; only a running node can be paused.");
             if (slot.state == NodeProcess.State.PAUSED) {
                 throw new IllegalStateException(id + " is already paused.");
             }
@@ -267,16 +263,21 @@ public final class Supervisor implements AutoCloseable {
         ProcessHandle h;
         synchronized (this) {
             Slot slot = slot(id);
-            h = slot.handle;
-            if (h == null || !h.isAlive()) {
-                throw new IllegalStateException(
-                        id + " is not running (" + snapshot(id, slot).describe() + ").");
-            }
+            h = running(id, slot, ".");
             ProcessSignals.resume(h.pid());
             awaitOsState(h.pid(), false);
             slot.state = NodeProcess.State.RUNNING;
         }
         listener.onProcess(process(id));
+    }
+
+    private ProcessHandle running(String id, Slot slot, String advice) {
+        ProcessHandle h = slot.handle;
+        if (h == null || !h.isAlive()) {
+            throw new IllegalStateException(
+                    id + " is not running (" + snapshot(id, slot).describe() + ")" + advice);
+        }
+        return h;
     }
 
     private static void awaitOsState(long pid, boolean paused) throws IOException {
