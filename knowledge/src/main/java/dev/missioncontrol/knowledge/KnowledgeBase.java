@@ -4,10 +4,12 @@ import dev.missioncontrol.knowledge.corpus.Chunk;
 import dev.missioncontrol.knowledge.corpus.Corpus;
 import dev.missioncontrol.knowledge.corpus.Handbook;
 import dev.missioncontrol.knowledge.corpus.MarkdownChunker;
+import dev.missioncontrol.knowledge.index.Glossary;
 import dev.missioncontrol.knowledge.index.KnowledgeIndex;
 import dev.missioncontrol.knowledge.index.RetrievalMode;
 import dev.missioncontrol.knowledge.ingest.DocumentReader;
 import dev.missioncontrol.knowledge.ingest.IngestException;
+import dev.missioncontrol.knowledge.scope.Scope;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.generate.Passage;
 import java.io.IOException;
@@ -40,6 +42,7 @@ public final class KnowledgeBase implements AutoCloseable {
     private final List<Chunk> handbook;
     private final KnowledgeIndex index;
     private final Map<String, List<Chunk>> ingested = new LinkedHashMap<>();
+    private Scope scope;
 
     private KnowledgeBase(Path dataDir, Embedder embedder) {
         this.documents = dataDir.resolve("documents");
@@ -88,6 +91,19 @@ public final class KnowledgeBase implements AutoCloseable {
         handbook.forEach(c -> texts.add(c.text()));
         ingested.values().forEach(chunks -> chunks.forEach(c -> texts.add(c.text())));
         return texts;
+    }
+
+    /** What the knowledge covers (every passage, heading and title), for the refusal decision. */
+    public synchronized Scope scope() {
+        if (scope == null) {
+            List<String> texts = new ArrayList<>();
+            handbook.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text()));
+            ingested.values()
+                    .forEach(
+                            chunks -> chunks.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text())));
+            scope = Scope.of(texts, Glossary.words());
+        }
+        return scope;
     }
 
     /** Best passages for a question. */
@@ -170,6 +186,7 @@ public final class KnowledgeBase implements AutoCloseable {
         }
         ingested.clear();
         ingested.putAll(next);
+        scope = null;
         Map<String, Integer> report = new LinkedHashMap<>();
         fresh.forEach((doc, chunks) -> report.put(doc, chunks.size()));
         return new IngestReport(report);

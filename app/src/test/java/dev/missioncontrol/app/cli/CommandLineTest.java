@@ -143,6 +143,39 @@ class CommandLineTest {
     }
 
     @Test
+    void evalReportsBothHalvesOfTheUsersSetAndRefusesAnUnknownPart() throws Exception {
+        PrintCapture r = run(
+                "eval",
+                "--data-dir",
+                dir(),
+                "--set",
+                "users",
+                "--models",
+                "all-minilm-l6-v2-int8",
+                "--modes",
+                "hybrid",
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("users     tune").contains("users     test");
+        String[] lines = r.out().strip().split("\n");
+        JsonNode test = new ObjectMapper()
+                .readTree(lines[lines.length - 1])
+                .path("sets")
+                .path("users")
+                .path("test");
+        assertThat(test.path("questions").asInt()).isGreaterThanOrEqualTo(45);
+        assertThat(test.path("unanswerable_refused").asDouble()).isBetween(0.5, 1.0);
+        assertThat(test.path("answerable_refused").asDouble()).isBetween(0.0, 0.35);
+
+        PrintCapture bad = run("eval", "--data-dir", dir(), "--without", "vote");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--without takes");
+        PrintCapture noCluster = run("eval", "--data-dir", dir(), "--cluster");
+        assertThat(noCluster.code()).isEqualTo(1);
+        assertThat(noCluster.err()).contains("No cluster is running");
+    }
+
+    @Test
     void askingWithoutARunningClusterSaysHowToStartOne() {
         PrintCapture r = run("ask", "--data-dir", dir(), "What is the bus voltage?");
         assertThat(r.code()).isEqualTo(1);

@@ -2,6 +2,7 @@ package dev.missioncontrol.knowledge.index;
 
 import dev.missioncontrol.knowledge.corpus.Chunk;
 import dev.missioncontrol.knowledge.corpus.Corpus;
+import dev.missioncontrol.knowledge.rag.Ablation;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.generate.Passage;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -36,8 +38,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -65,6 +69,8 @@ public final class KnowledgeIndex implements AutoCloseable {
     private static final int CANDIDATES = 20;
     private static final int RRF_K = 60;
     private static final int MAX_QUERY_TERMS = 256;
+    /** A word the glossary adds to a question counts this much of one the question holds. */
+    private static final float GLOSSARY_WEIGHT = 0.5f;
 
     /** How long a process waits for another one that is building or updating the same index. */
     private static final long WAIT_FOR_WRITER_MILLIS = 10 * 60_000;
@@ -78,6 +84,9 @@ public final class KnowledgeIndex implements AutoCloseable {
     private final Path dir;
     private final Directory directory;
     private final Analyzer analyzer = new EnglishAnalyzer();
+    /** Questions are analysed like the text, with the glossary's everyday words added. */
+    private final Analyzer questionAnalyzer = Ablation.without(Ablation.GLOSSARY) ? analyzer : Glossary.queryAnalyzer();
+
     private final SearcherManager searchers;
     private final Embedder embedder;
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
@@ -348,12 +357,15 @@ public final class KnowledgeIndex implements AutoCloseable {
     }
 
     private BooleanQuery lexicalQuery(String question) throws IOException {
-        Set<String> terms = new LinkedHashSet<>();
-        try (TokenStream ts = analyzer.tokenStream(SEARCH, question)) {
+        // The question's own words, and at a lower weight the words the glossary adds for them.
+        Map<String, Float> terms = new LinkedHashMap<>();
+        try (TokenStream ts = questionAnalyzer.tokenStream(SEARCH, question)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            TypeAttribute type = ts.addAttribute(TypeAttribute.class);
             ts.reset();
             while (ts.incrementToken() && terms.size() < MAX_QUERY_TERMS) {
-                terms.add(term.toString());
+                float weight = SynonymGraphFilter.TYPE_SYNONYM.equals(type.type()) ? GLOSSARY_WEIGHT : 1f;
+                terms.merge(term.toString(), weight, Math::max);
             }
             ts.end();
         }
@@ -361,9 +373,10 @@ public final class KnowledgeIndex implements AutoCloseable {
             return null;
         }
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        for (String t : terms) {
-            b.add(new TermQuery(new Term(SEARCH, t)), BooleanClause.Occur.SHOULD);
-        }
+        terms.forEach((t, weight) -> {
+            Query q = new TermQuery(new Term(SEARCH, t));
+            b.add(weight == 1f ? q : new BoostQuery(q, weight), BooleanClause.Occur.SHOULD);
+        });
         return b.build();
     }
 
@@ -372,6 +385,7 @@ public final class KnowledgeIndex implements AutoCloseable {
         try {
             searchers.close();
             directory.close();
+            questionAnalyzer.close();
         } catch (IOException e) {
             log.warn("Closing the knowledge index failed: {}", e.getMessage());
         }

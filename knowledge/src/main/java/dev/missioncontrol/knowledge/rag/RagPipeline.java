@@ -1,6 +1,7 @@
 package dev.missioncontrol.knowledge.rag;
 
 import dev.missioncontrol.knowledge.KnowledgeBase;
+import dev.missioncontrol.knowledge.index.Glossary;
 import dev.missioncontrol.knowledge.index.RetrievalMode;
 import dev.missioncontrol.models.embed.Embedder;
 import dev.missioncontrol.models.embed.OnnxEmbedder;
@@ -18,9 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +67,7 @@ public final class RagPipeline implements AutoCloseable {
                             g.healthCheck();
                             yield g;
                         }
-                        default -> new GroundedGenerator(embedder, config.grounded());
+                        default -> new GroundedGenerator(embedder, config.grounded(), alternatives());
                     };
             RagPipeline pipeline = new RagPipeline(config, embedder, knowledge, generator);
             pipeline.loadSentenceVectors();
@@ -72,6 +76,14 @@ public final class RagPipeline implements AutoCloseable {
             embedder.close();
             throw e;
         }
+    }
+
+    private static Function<String, Set<String>> alternatives() {
+        if (Ablation.without(Ablation.GLOSSARY_EVIDENCE)) {
+            return term -> Set.of();
+        }
+        Map<String, Set<String>> glossary = Glossary.termAlternatives();
+        return term -> glossary.getOrDefault(term, Set.of());
     }
 
     public KnowledgeBase knowledge() {
@@ -112,7 +124,17 @@ public final class RagPipeline implements AutoCloseable {
         long t1 = System.nanoTime();
         List<Passage> passages = knowledge.search(q, qv, config.topK(), mode);
         long t2 = System.nanoTime();
-        Answer answer = generator.generate(q, passages, tokens);
+        // A question about something the knowledge never mentions is refused whatever the passages' similarity.
+        Optional<String> notCovered = Ablation.without(Ablation.SCOPE)
+                ? Optional.empty()
+                : knowledge.scope().notCovered(q, passages);
+        Answer answer;
+        if (notCovered.isPresent()) {
+            answer = Answer.notCovered(notCovered.get(), 0);
+            tokens.accept(answer.answer());
+        } else {
+            answer = generator.generate(q, passages, tokens);
+        }
         long t3 = System.nanoTime();
         return new AskResult(q, answer, passages, warnings, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
     }

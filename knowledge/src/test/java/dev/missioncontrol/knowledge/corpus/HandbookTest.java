@@ -33,14 +33,45 @@ class HandbookTest {
         assertThat(questions.stream().filter(q -> !q.answerable())).hasSizeGreaterThanOrEqualTo(15);
         assertThat(questions.stream().map(EvalQuestion::kind).distinct())
                 .contains("fact", "paraphrase", "procedure", "unanswerable");
+        assertQuoted(questions);
+    }
+
+    @Test
+    void theUsersSetSpeaksOfEveryDocumentInEverydayWordsAndHasBalancedHalves() {
+        List<EvalQuestion> users = EvalSet.load(EvalSet.USERS);
+        List<EvalQuestion> answerable =
+                users.stream().filter(EvalQuestion::answerable).toList();
+        assertThat(answerable).hasSizeGreaterThanOrEqualTo(60);
+        assertThat(users.stream().filter(q -> !q.answerable())).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(answerable.stream()
+                        .map(q -> byId.get(q.chunks().getFirst()).doc())
+                        .distinct())
+                .as("every handbook document is asked about")
+                .hasSize(Handbook.contents().size());
+        for (EvalQuestion q : answerable) {
+            // Users do not speak in telemetry mnemonics.
+            assertThat(q.question()).as(q.id()).doesNotContainPattern("\\b[A-Z]{2,}_[A-Z0-9_]+\\b");
+        }
+        for (var set : EvalSet.all().values()) {
+            long tune = EvalSet.half(set, EvalQuestion.TUNE).size();
+            assertThat(tune).as("tuning half").isBetween(set.size() / 2L - 4, set.size() / 2L + 4);
+        }
+        assertQuoted(users);
+        assertThat(EvalSet.all().values().stream().flatMap(List::stream).map(EvalQuestion::id))
+                .doesNotHaveDuplicates();
+    }
+
+    private void assertQuoted(List<EvalQuestion> questions) {
         assertThat(questions.stream().map(EvalQuestion::id).distinct()).hasSize(questions.size());
         for (EvalQuestion q : questions) {
             for (String id : q.chunks()) {
                 assertThat(byId).as("%s cites %s", q.id(), id).containsKey(id);
             }
             for (String fact : q.facts()) {
+                // The evaluation matches facts case-insensitively.
                 assertThat(q.chunks().stream().map(byId::get).anyMatch(c -> c.text()
-                                .contains(fact)))
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .contains(fact.toLowerCase(java.util.Locale.ROOT))))
                         .as("%s: fact '%s' is quoted from its chunk", q.id(), fact)
                         .isTrue();
             }

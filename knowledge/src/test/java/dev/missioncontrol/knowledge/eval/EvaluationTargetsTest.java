@@ -3,29 +3,70 @@ package dev.missioncontrol.knowledge.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.missioncontrol.knowledge.index.RetrievalMode;
+import dev.missioncontrol.knowledge.rag.AskResult;
 import dev.missioncontrol.knowledge.rag.PipelineConfig;
 import dev.missioncontrol.knowledge.rag.RagPipeline;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The default pipeline (MiniLM, hybrid retrieval, grounded answers) meets the quality targets on the whole set. */
+/**
+ * The default pipeline (MiniLM, hybrid retrieval, grounded answers) holds the quality it measured: on the developers'
+ * set as a whole, and on the test half of the users' set, which nothing was tuned on.
+ */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EvaluationTargetsTest {
     @TempDir
-    Path data;
+    static Path data;
+
+    static RagPipeline rag;
+
+    @BeforeAll
+    static void open() {
+        rag = RagPipeline.open(PipelineConfig.defaults(data));
+    }
+
+    @AfterAll
+    static void close() {
+        rag.close();
+    }
+
+    private static Evaluation.Scores run(java.util.List<EvalQuestion> questions) {
+        Evaluation.Scores s = Evaluation.run(rag, RetrievalMode.HYBRID, questions);
+        System.out.println(Evaluation.Scores.header() + "\n" + s.row());
+        s.misses().forEach(m -> System.out.println("  " + m));
+        return s;
+    }
 
     @Test
-    void defaultConfigurationMeetsTheTargets() {
-        try (RagPipeline rag = RagPipeline.open(PipelineConfig.defaults(data))) {
-            Evaluation.Scores s = Evaluation.run(rag, RetrievalMode.HYBRID, EvalSet.load());
-            System.out.println(Evaluation.Scores.header() + "\n" + s.row());
-            s.misses().forEach(m -> System.out.println("  " + m));
-            assertThat(s.recallAt5()).as("recall@5").isGreaterThanOrEqualTo(0.95);
-            assertThat(s.keyFactAccuracy()).as("key-fact accuracy").isGreaterThanOrEqualTo(0.90);
-            assertThat(s.refusalAccuracy()).as("refusal accuracy").isGreaterThanOrEqualTo(0.90);
-        }
+    void theDevelopersSetMeetsItsTargets() {
+        Evaluation.Scores s = run(EvalSet.load());
+        assertThat(s.recallAt5()).as("recall@5").isGreaterThanOrEqualTo(0.97);
+        assertThat(s.keyFactAccuracy()).as("key-fact accuracy").isGreaterThanOrEqualTo(0.916);
+        assertThat(s.refusalAccuracy()).as("refusal accuracy").isGreaterThanOrEqualTo(0.98);
+    }
+
+    @Test
+    void theUsersTestHalfHoldsWhatWasMeasured() {
+        Evaluation.Scores s = run(EvalSet.half(EvalSet.load(EvalSet.USERS), EvalQuestion.TEST));
+        assertThat(s.recallAt5()).as("recall@5").isGreaterThanOrEqualTo(0.80);
+        assertThat(s.answerableRefused()).as("answerable questions refused").isLessThanOrEqualTo(0.30);
+        assertThat(s.unanswerableRefused())
+                .as("near-topic unanswerable questions refused")
+                .isGreaterThanOrEqualTo(0.50);
+    }
+
+    @Test
+    void aQuestionAboutAnotherSpacecraftIsRefusedWithTheReason() {
+        AskResult r = rag.ask("How much propellant does Juno carry?");
+        assertThat(r.answer().refused()).isTrue();
+        assertThat(r.answer().answer()).contains("the handbook covers KESTREL-1; it does not mention Juno");
+        AskResult when = rag.ask("When was KESTREL-1 launched?");
+        assertThat(when.answer().refused()).isTrue();
+        assertThat(when.answer().answer()).contains("asks for a date");
     }
 }

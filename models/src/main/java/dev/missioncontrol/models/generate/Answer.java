@@ -37,6 +37,15 @@ public record Answer(
         confidence = Math.round(Math.max(0, Math.min(1, confidence)) * 1000) / 1000.0;
     }
 
+    /** "Not covered by the handbook: {why}. Consult the on-call subsystem engineer." — nothing to act on. */
+    public static Answer notCovered(String why, double confidence) {
+        return new Answer(
+                "Not covered by the handbook: " + why + ". Consult the on-call subsystem engineer.",
+                List.of(),
+                confidence,
+                REFUSE);
+    }
+
     public boolean refused() {
         return REFUSE.equals(action);
     }

@@ -8,10 +8,10 @@ package dev.missioncontrol.models.generate;
  * <p>raw = 0.2 × passage similarity + 0.3 × question-word coverage + 0.5 × best sentence similarity; the confidence
  * is 0.5 at the model's {@code center} and moves {@code slope} per unit of raw evidence, clamped to [0, 1].
  */
-record Calibration(double center, double slope) {
+public record Calibration(double center, double slope) {
     static final double PASSAGE_WEIGHT = 0.2, COVERAGE_WEIGHT = 0.3, SENTENCE_WEIGHT = 0.5;
 
-    static Calibration of(String modelId) {
+    public static Calibration of(String modelId) {
         return switch (modelId) {
             // Centers measured with ./mission-control eval over the shipped evaluation set (see README).
             case "all-minilm-l6-v2-int8" -> new Calibration(0.372, 1.6);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
 public final class GroundedGenerator implements Generator {
     private static final Pattern PROCEDURE_QUESTION = Pattern.compile(
             "\\b(how (do|should|can|would) (i|we|you|the operator|operators)|steps?|procedure|checklist|sequence|"
-                    + "what do (i|we) do|recover|recovery|how to)\\b",
+                    + "what do (i|we) do|recover|recovery|how to|walk (me|us) through|order of commands)\\b",
             Pattern.CASE_INSENSITIVE);
     /** Questions about what happens next, and the sentences that state an automatic (onboard) reaction. */
     private static final Pattern CONSEQUENCE_QUESTION = Pattern.compile(
@@ -77,10 +78,20 @@ public final class GroundedGenerator implements Generator {
     private final Config config;
     private final Calibration calibration;
     private final SentenceVectors sentences;
+    private final Function<String, Set<String>> alternatives;
 
     public GroundedGenerator(Embedder embedder, Config config) {
+        this(embedder, config, term -> Set.of());
+    }
+
+    /**
+     * @param alternatives the terms ({@link Terms#of}) a glossary gives for a question's term: an everyday word
+     *     ("fuel") counts as found in a passage that uses the handbook's word for it ("propellant")
+     */
+    public GroundedGenerator(Embedder embedder, Config config, Function<String, Set<String>> alternatives) {
         this.embedder = embedder;
         this.config = config;
+        this.alternatives = alternatives;
         this.calibration = Calibration.of(embedder.modelId());
         this.sentences = new SentenceVectors(embedder);
     }
@@ -100,7 +111,8 @@ public final class GroundedGenerator implements Generator {
         float[] qv = embedder.embedQuery(question);
         Evidence evidence = evidence(question, qv, passages);
         Answer answer;
-        if (evidence.confidence() < config.refuseBelow()) {
+        // Compared as it is shown (three digits), so a refusal never reads "0.500 < 0.500".
+        if (Math.round(evidence.confidence() * 1000) / 1000.0 < config.refuseBelow()) {
             answer = refusal(evidence.confidence());
         } else {
             Passage procedure = PROCEDURE_QUESTION.matcher(question).find() ? procedurePassage(passages) : null;
@@ -121,7 +133,7 @@ public final class GroundedGenerator implements Generator {
         double coverage = 0;
         double sentence = 0;
         for (Passage p : passages.subList(0, Math.min(2, passages.size()))) {
-            coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text())));
+            coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text()), alternatives));
             for (Sentences.Unit u : Sentences.split(p.text())) {
                 sentence = Math.max(sentence, Embedder.cosine(qv, sentences.vector(u.text())));
             }
@@ -137,16 +149,13 @@ public final class GroundedGenerator implements Generator {
     public record Evidence(double similarity, double sentenceSimilarity, double coverage, double confidence) {}
 
     private Answer refusal(double confidence) {
-        return new Answer(
+        return Answer.notCovered(
                 String.format(
                         Locale.ROOT,
-                        "Not covered by the handbook: no passage answers this question with enough evidence"
-                                + " (confidence %.2f < %.2f). Consult the on-call subsystem engineer.",
+                        "no passage answers this question with enough evidence (confidence %.3f < %.3f)",
                         confidence,
                         config.refuseBelow()),
-                List.of(),
-                confidence,
-                Answer.REFUSE);
+                confidence);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.missioncontrol.models.text;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Content words of a text for lexical evidence: lower-cased, stop words removed, a light plural stem. Telemetry and
@@ -156,6 +157,23 @@ public final class Terms {
             return w.substring(0, w.length() - 1);
         }
         return w;
+    }
+
+    /**
+     * Fraction of {@code query} terms found in {@code text} terms, a term also found when one of its alternatives (a
+     * glossary's words for it) is; 0 when the query has none.
+     */
+    public static double coverage(Set<String> query, Set<String> text, Function<String, Set<String>> alternatives) {
+        if (query.isEmpty()) {
+            return 0;
+        }
+        int hit = 0;
+        for (String t : query) {
+            if (text.contains(t) || alternatives.apply(t).stream().anyMatch(text::contains)) {
+                hit++;
+            }
+        }
+        return (double) hit / query.size();
     }
 
     /** Fraction of {@code query} terms found in {@code text} terms; 0 when the query has none. */

@@ -1,0 +1,254 @@
+package dev.missioncontrol.knowledge.scope;
+
+import dev.missioncontrol.models.generate.Passage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a knowledge base covers, for the refusal decision: a question that names something the knowledge never
+ * mentions (another spacecraft, an instrument, an organisation), or asks for a kind of answer no retrieved passage
+ * holds (a date, a cost, a maker, a head count), is not covered, whatever the passages' similarity says. Retrieval
+ * always finds the closest passages; only this tells "close" from "about the question".
+ *
+ * <p>Built from the text of every passage and heading, so an ingested document widens it. Immutable and thread-safe.
+ */
+public final class Scope {
+    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}_'’-]*");
+    /** A designation such as KESTREL-1 or MSI-4: what the knowledge is about is the most frequent one. */
+    private static final Pattern DESIGNATION = Pattern.compile("\\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\\b");
+    /** Capitalised words that name no thing a question could be about. */
+    private static final Set<String> NOT_NAMES = Set.of(
+            "i",
+            "i'm",
+            "i've",
+            "i'd",
+            "ok",
+            "okay",
+            "hi",
+            "hello",
+            "hey",
+            "thanks",
+            "please",
+            "english",
+            "utc",
+            "gmt",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            // Generic acronyms of everyday technical speech, not names of things.
+            "ram",
+            "rom",
+            "cpu",
+            "gpu",
+            "usb",
+            "led",
+            "pc",
+            "os",
+            "it",
+            "eta",
+            "asap",
+            "fyi",
+            "tv",
+            "ac",
+            "dc",
+            "rf",
+            "uv",
+            "ir",
+            "hw",
+            "sw",
+            "id",
+            "pdf",
+            "faq");
+
+    private final Set<String> words;
+    private final String subject;
+
+    private Scope(Set<String> words, String subject) {
+        this.words = words;
+        this.subject = subject;
+    }
+
+    /**
+     * The scope of these texts (passages and their headings).
+     *
+     * @param alsoKnown words that count as mentioned though the texts do not hold them (a glossary's everyday words)
+     */
+    public static Scope of(List<String> texts, Set<String> alsoKnown) {
+        Set<String> words = new HashSet<>();
+        Map<String, Integer> designations = new HashMap<>();
+        alsoKnown.forEach(w -> words.add(w.toLowerCase(Locale.ROOT)));
+        for (String t : texts) {
+            Matcher m = TOKEN.matcher(t);
+            while (m.find()) {
+                String w = m.group().toLowerCase(Locale.ROOT);
+                words.add(w);
+                for (String part : w.split("[-_'’]")) {
+                    words.add(part);
+                }
+            }
+            Matcher d = DESIGNATION.matcher(t);
+            while (d.find()) {
+                designations.merge(d.group(), 1, Integer::sum);
+            }
+        }
+        String subject = designations.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse("its documents");
+        return new Scope(Set.copyOf(words), subject);
+    }
+
+    /** What the knowledge is about, as it names it most often (for KESTREL-1's handbook, "KESTREL-1"). */
+    public String subject() {
+        return subject;
+    }
+
+    /**
+     * Why the question is not covered, or empty when nothing says so: for example "the handbook covers KESTREL-1; it
+     * does not mention Juno".
+     *
+     * @param passages what retrieval found for the question, best first
+     */
+    public Optional<String> notCovered(String question, List<Passage> passages) {
+        Optional<String> name = unknownName(question);
+        if (name.isPresent()) {
+            return Optional.of("the handbook covers " + subject + "; it does not mention " + name.get());
+        }
+        return AnswerKind.of(question)
+                .filter(kind -> passages.stream().limit(3).noneMatch(p -> kind.heldBy(p.text())))
+                .map(kind -> "the question asks for " + kind.what() + ", and no passage about it gives one");
+    }
+
+    /**
+     * The first name in the question that the knowledge never mentions: a capitalised word not opening a sentence,
+     * an acronym, or a designation with digits; adjacent unknown names are one name ("James Webb").
+     */
+    Optional<String> unknownName(String question) {
+        List<String> name = new ArrayList<>();
+        boolean sentenceStart = true;
+        Matcher m = TOKEN.matcher(question);
+        int lastEnd = 0;
+        while (m.find()) {
+            String gap = question.substring(lastEnd, m.start());
+            if (gap.matches(".*[.?!:;]\\s*")) {
+                sentenceStart = true;
+            }
+            lastEnd = m.end();
+            String token = m.group().replaceFirst("['’]s$", "");
+            boolean candidate = isName(token, sentenceStart);
+            sentenceStart = false;
+            if (candidate && !known(token)) {
+                name.add(token);
+            } else if (!name.isEmpty()) {
+                break;
+            }
+        }
+        return name.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", name));
+    }
+
+    private static boolean isName(String token, boolean sentenceStart) {
+        if (token.length() < 2 || NOT_NAMES.contains(token.toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        long upper = token.chars().filter(Character::isUpperCase).count();
+        boolean digit = token.chars().anyMatch(Character::isDigit);
+        boolean letter = token.chars().anyMatch(Character::isLetter);
+        if (upper >= 2 || (upper >= 1 && digit && letter)) {
+            return true; // ISS, JWST, GOES-16, Sentinel-2A: a name wherever it stands
+        }
+        return !sentenceStart && Character.isUpperCase(token.charAt(0));
+    }
+
+    private boolean known(String token) {
+        String w = token.toLowerCase(Locale.ROOT);
+        if (words.contains(w)
+                || words.contains(w + "s")
+                || (w.endsWith("s") && words.contains(w.substring(0, w.length() - 1)))) {
+            return true;
+        }
+        // A designation the knowledge writes with a hyphen ("MSI-4" asked as "MSI4") is still known.
+        return words.contains(w.replaceAll("(?<=\\p{L})(?=\\p{N})", "-"));
+    }
+
+    /** A kind of answer a question asks for, and what a passage holding one looks like. */
+    enum AnswerKind {
+        DATE(
+                "a date",
+                "\\b(when (was|were|did)|what (year|date)|which year|in what year|how old|launch date|since when)\\b",
+                "\\b(1[89]|20)\\d{2}\\b|\\b(january|february|march|april|june|july|august|september|october|november"
+                        + "|december)\\b"),
+        COST(
+                "a cost",
+                "\\b(cost|costs|costed|price|priced|paid|pay for|dollars?|euros?|insur\\w+|how much money)\\b",
+                "[$€£]|\\b(usd|eur|gbp|dollars?|euros?|pounds sterling|million|billion)\\b"),
+        MAKER(
+                "who made or supplies something",
+                "\\b(who (built|made|makes|designed|designs|manufactured|manufactures|supplied|supplies|developed"
+                        + "|develops|owns|funded|funds|wrote)|which (company|companies|contractor|manufacturer|vendor"
+                        + "|supplier|firm|agency|university)|manufacturer|supplier|vendor|contractor|made by|built by"
+                        + "|designed by)\\b",
+                "\\b(built|made|manufactured|supplied|developed|designed|provided|owned|funded) by\\b|\\b(inc|ltd"
+                        + "|gmbh|corporation|company|agency)\\b"),
+        PLACE(
+                "a place",
+                "\\bwhere (was|were|is|are) ([\\w-]+|the \\w+( \\w+)?) (launched|built|made|assembled"
+                        + "|integrated|tested|manufactured|designed)\\b|\\blaunch site\\b|\\bwhich (city|country|site)\\b",
+                "\\b(launched|built|made|assembled|integrated|tested|manufactured|designed) (from|in|at)\\b|\\blaunch site\\b"),
+        HEADCOUNT(
+                "a number of people",
+                "\\bhow many (people|persons|engineers|staff|operators|controllers|employees|workers|scientists"
+                        + "|members|astronauts|crew)\\b|\\b(team size|headcount|head count|salary|salaries|wages?)\\b",
+                "\\b\\d+\\s+(people|persons|engineers|staff|operators|controllers|employees|members)\\b");
+
+        private final String what;
+        private final Pattern asks;
+        private final Pattern holds;
+
+        AnswerKind(String what, String asks, String holds) {
+            this.what = what;
+            this.asks = Pattern.compile(asks, Pattern.CASE_INSENSITIVE);
+            this.holds = Pattern.compile(holds, Pattern.CASE_INSENSITIVE);
+        }
+
+        static Optional<AnswerKind> of(String question) {
+            for (AnswerKind k : values()) {
+                if (k.asks.matcher(question).find()) {
+                    return Optional.of(k);
+                }
+            }
+            return Optional.empty();
+        }
+
+        String what() {
+            return what;
+        }
+
+        boolean heldBy(String text) {
+            return holds.matcher(text).find();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.missioncontrol.knowledge.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.missioncontrol.models.generate.Passage;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ScopeTest {
+    private static final String TEXT =
+            "The KESTREL-1 battery has a capacity of 60 Ah. KESTREL-1 carries the imager MSI-4."
+                    + " The ground station at Kiruna tracks KESTREL-1. The launch and early orbit phase follows separation.";
+    private final Scope scope = Scope.of(List.of("Electrical Power\nBattery\n" + TEXT), Set.of("satnav"));
+
+    private static List<Passage> passages(String text) {
+        return List.of(new Passage("c1", "d", "s", text, 0.8, 1));
+    }
+
+    @Test
+    void theSubjectIsTheDesignationTheKnowledgeUsesMost() {
+        assertThat(scope.subject()).isEqualTo("KESTREL-1");
+    }
+
+    @Test
+    void aNameTheKnowledgeNeverMentionsIsNotCovered() {
+        assertThat(scope.notCovered("How much propellant does Juno carry?", passages(TEXT)))
+                .contains("the handbook covers KESTREL-1; it does not mention Juno");
+        assertThat(scope.unknownName("What is the battery voltage on the James Webb Space Telescope?"))
+                .contains("James Webb Space Telescope");
+        assertThat(scope.unknownName("how high does the ISS fly?")).contains("ISS");
+        assertThat(scope.unknownName("What does GOES-16's imager see?")).contains("GOES-16");
+    }
+
+    @Test
+    void wordsTheKnowledgeHoldsSentenceStartsAndCommonCapitalsAreNotNames() {
+        assertThat(scope.unknownName("Juno aside, what is the battery capacity?"))
+                .isEmpty(); // first word: not judged
+        assertThat(scope.unknownName("What is the Battery capacity of Kestrel-1?"))
+                .isEmpty();
+        assertThat(scope.unknownName("Is the MSI4 camera on? I need it on Monday. OK?"))
+                .isEmpty();
+        assertThat(scope.unknownName("How long is a pass over Kiruna's dish?")).isEmpty();
+        assertThat(scope.unknownName("What if the RAM checker finds a bit flip?"))
+                .isEmpty();
+        assertThat(scope.unknownName("Is the Satnav receiver on?")).isEmpty(); // a glossary word
+    }
+
+    @Test
+    void askingForAKindOfAnswerNoPassageHoldsIsNotCovered() {
+        assertThat(scope.notCovered("When was KESTREL-1 launched?", passages(TEXT)))
+                .contains("the question asks for a date, and no passage about it gives one");
+        assertThat(scope.notCovered("How much did the battery cost?", passages(TEXT)))
+                .isPresent();
+        assertThat(scope.notCovered("Who built the imager?", passages(TEXT))).isPresent();
+        assertThat(scope.notCovered("Where was KESTREL-1 launched from?", passages(TEXT)))
+                .contains("the question asks for a place, and no passage about it gives one");
+        assertThat(scope.notCovered("How many engineers work on the flight team?", passages(TEXT)))
+                .isPresent();
+        assertThat(scope.notCovered("When was KESTREL-1 launched?", passages("It was launched on 3 March 2025.")))
+                .isEmpty();
+    }
+
+    @Test
+    void questionsAboutWhatTheKnowledgeHoldsAreLeftToTheEvidence() {
+        assertThat(scope.notCovered("When will the battery stop charging?", passages(TEXT)))
+                .isEmpty();
+        assertThat(scope.notCovered("Who is allowed to change the battery limits?", passages(TEXT)))
+                .isEmpty();
+        assertThat(scope.notCovered("what's the power budget in safe mode?", passages(TEXT)))
+                .isEmpty();
+    }
+}
