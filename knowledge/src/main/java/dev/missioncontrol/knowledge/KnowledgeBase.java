@@ -42,13 +42,15 @@ public final class KnowledgeBase implements AutoCloseable {
     private final List<Chunk> handbook;
     private final KnowledgeIndex index;
     private final Map<String, List<Chunk>> ingested = new LinkedHashMap<>();
-    private Scope scope;
+    /** Rebuilt when documents are ingested and published whole, so asking never waits for an ingestion. */
+    private volatile Scope scope;
 
     private KnowledgeBase(Path dataDir, Embedder embedder) {
         this.documents = dataDir.resolve("documents");
         this.handbook = Handbook.chunks(chunker);
         loadIngested();
         this.index = KnowledgeIndex.open(dataDir.resolve("index").resolve(embedder.modelId()), embedder, corpus());
+        this.scope = scopeOf(ingested);
     }
 
     /** Opens (building if needed) the knowledge base of {@code dataDir} for the given embedder. */
@@ -94,16 +96,17 @@ public final class KnowledgeBase implements AutoCloseable {
     }
 
     /** What the knowledge covers (every passage, heading and title), for the refusal decision. */
-    public synchronized Scope scope() {
-        if (scope == null) {
-            List<String> texts = new ArrayList<>();
-            handbook.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text()));
-            ingested.values()
-                    .forEach(
-                            chunks -> chunks.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text())));
-            scope = Scope.of(texts, Glossary.words());
-        }
+    public Scope scope() {
         return scope;
+    }
+
+    private Scope scopeOf(Map<String, List<Chunk>> documents) {
+        List<String> texts = new ArrayList<>();
+        handbook.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text()));
+        documents
+                .values()
+                .forEach(chunks -> chunks.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text())));
+        return Scope.of(texts, Glossary.words());
     }
 
     /** Best passages for a question. */
@@ -186,7 +189,7 @@ public final class KnowledgeBase implements AutoCloseable {
         }
         ingested.clear();
         ingested.putAll(next);
-        scope = null;
+        scope = scopeOf(next);
         Map<String, Integer> report = new LinkedHashMap<>();
         fresh.forEach((doc, chunks) -> report.put(doc, chunks.size()));
         return new IngestReport(report);

@@ -10,11 +10,15 @@ import dev.missioncontrol.knowledge.eval.EvalQuestion;
 import dev.missioncontrol.knowledge.eval.EvalSet;
 import java.io.PrintWriter;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code eval --cluster}: the evaluation sets asked through a running cluster's log, one question at a time. For each
@@ -72,16 +76,30 @@ final class ClusterEval {
                 Map<DecisionStatus, Integer> statuses = new EnumMap<>(DecisionStatus.class);
                 Tally winner = new Tally();
                 Map<String, Tally> nodes = new TreeMap<>();
+                int undecided = 0;
                 for (EvalQuestion q : qs) {
-                    QueryRecord r = client.submit(q.question())
-                            .get(client.spec().deadlineMillis() + 60_000, TimeUnit.MILLISECONDS);
+                    QueryRecord r;
+                    try {
+                        r = client.submit(q.question())
+                                .get(client.spec().deadlineMillis() + 60_000, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        // No decision: the operator is shown no answer, and so is every node's share of it.
+                        undecided++;
+                        winner.add(q, "", true);
+                        client.spec().nodes().forEach(n -> nodes.computeIfAbsent(n.id(), k -> new Tally())
+                                .add(q, "", true));
+                        out.printf(Locale.ROOT, "    %s: no decision (%s)%n", q.id(), why(e));
+                        continue;
+                    }
                     var d = r.getDecision();
                     statuses.merge(d.getStatus(), 1, Integer::sum);
                     String winnerText = "";
                     boolean winnerRefused =
                             true; // a decision that presents no answer refuses, as far as the operator sees
+                    Set<String> answered = new HashSet<>();
                     for (Answer a : r.getAnswersList()) {
                         var answer = DecisionFormat.answer(a.getJson());
+                        answered.add(a.getNodeId());
                         nodes.computeIfAbsent(a.getNodeId(), k -> new Tally())
                                 .add(q, answer.answer(), answer.refused());
                         if (DecisionFormat.valid(d) && a.getNodeId().equals(d.getWinner())) {
@@ -89,6 +107,11 @@ final class ClusterEval {
                             winnerRefused = answer.refused();
                         }
                     }
+                    // A node that did not answer in time gave the operator nothing: scored as a refusal.
+                    client.spec().nodes().stream()
+                            .filter(n -> !answered.contains(n.id()))
+                            .forEach(n -> nodes.computeIfAbsent(n.id(), k -> new Tally())
+                                    .add(q, "", true));
                     winner.add(q, winnerText, winnerRefused);
                 }
                 out.printf(
@@ -100,6 +123,9 @@ final class ClusterEval {
                         statuses.getOrDefault(DecisionStatus.CONSENSUS, 0),
                         statuses.getOrDefault(DecisionStatus.DEGRADED, 0),
                         statuses.getOrDefault(DecisionStatus.NO_CONSENSUS, 0));
+                if (undecided > 0) {
+                    out.printf(Locale.ROOT, "    %d questions got no decision%n", undecided);
+                }
                 out.printf(Locale.ROOT, "    winner  %s%n", winner.row());
                 nodes.forEach((id, t) -> out.printf(Locale.ROOT, "    %-7s %s%n", id, t.row()));
                 out.flush();
@@ -108,6 +134,7 @@ final class ClusterEval {
                 h.put("consensus", statuses.getOrDefault(DecisionStatus.CONSENSUS, 0));
                 h.put("degraded", statuses.getOrDefault(DecisionStatus.DEGRADED, 0));
                 h.put("no_consensus", statuses.getOrDefault(DecisionStatus.NO_CONSENSUS, 0));
+                h.put("undecided", undecided);
                 winner.put(h.putObject("winner"));
                 ObjectNode perNode = h.putObject("nodes");
                 nodes.forEach((id, t) -> t.put(perNode.putObject(id)));
@@ -117,6 +144,11 @@ final class ClusterEval {
                 + " answerable questions refused or left without a valid decision; un ref: unanswerable questions"
                 + " refused or left without one.");
         return o;
+    }
+
+    private static String why(Exception e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     private static double ratio(int a, int b) {

@@ -101,6 +101,13 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PipelineConfig base = pipeline.toConfig();
         List<EvalQuestion> questions = EvalSet.load();
+        if (without != null && (cluster != null || tau)) {
+            spec.commandLine()
+                    .getErr()
+                    .println("error: --without changes this process's pipeline only; it does"
+                            + " not apply to --cluster or --tau");
+            return 2;
+        }
         if (tau) {
             TauMeasurement.Result r = TauMeasurement.run(base, questions, out);
             if (json) {
@@ -278,8 +285,17 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spec.commandLine().getErr().println("error: interrupted");
+            return 1;
         } catch (Exception e) {
-            spec.commandLine().getErr().println("error: the cluster did not answer: " + e.getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("error: the cluster did not answer: "
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName()));
             return 1;
         }
     }

@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,12 +58,12 @@ public final class Glossary {
     }
 
     /**
-     * The glossary in the space of {@link Terms#of}: for each content term of an entry, the terms of the other entries
-     * of its line ("fuel" → "propellant", "hydrazine"). For lexical evidence, where a question's everyday word should
-     * count as found in a passage that uses the handbook's word.
+     * The glossary in the space of {@link Terms#of}: for each one-word entry, the other entries of its line, each as
+     * the set of its terms ("fuel" → {"propellant"}, {"hydrazine"}; "satnav" → {"gnss", "receiver"}, {"gnss"}). For
+     * lexical evidence: a question's everyday word counts as found in a passage that holds every term of one of them.
      */
-    public static Map<String, Set<String>> termAlternatives() {
-        Map<String, Set<String>> alt = new HashMap<>();
+    public static Map<String, List<Set<String>>> termAlternatives() {
+        Map<String, List<Set<String>>> alt = new HashMap<>();
         for (String line : text().lines().toList()) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) {
@@ -73,16 +74,18 @@ public final class Glossary {
                     .filter(t -> !t.isEmpty())
                     .toList();
             for (Set<String> entry : entries) {
-                for (String term : entry) {
-                    for (Set<String> other : entries) {
-                        if (other != entry) {
-                            alt.computeIfAbsent(term, k -> new HashSet<>()).addAll(other);
-                        }
+                if (entry.size() != 1) {
+                    continue; // "power box" says nothing about "power" alone
+                }
+                for (Set<String> other : entries) {
+                    if (other != entry && !other.equals(entry)) {
+                        alt.computeIfAbsent(entry.iterator().next(), k -> new ArrayList<>())
+                                .add(Set.copyOf(other));
                     }
                 }
             }
         }
-        alt.replaceAll((k, v) -> Set.copyOf(v));
+        alt.replaceAll((k, v) -> List.copyOf(v));
         return Map.copyOf(alt);
     }
 
@@ -123,9 +126,11 @@ public final class Glossary {
                     return new TokenStreamComponents(source, new LowerCaseFilter(source));
                 }
             };
-            SolrSynonymParser parser = new SolrSynonymParser(true, true, words);
-            parser.parse(new StringReader(text()));
-            return parser.build();
+            try (words) {
+                SolrSynonymParser parser = new SolrSynonymParser(true, true, words);
+                parser.parse(new StringReader(text()));
+                return parser.build();
+            }
         } catch (ParseException e) {
             throw new IllegalStateException(
                     "The glossary " + RESOURCE + " has a bad line near " + e.getErrorOffset() + ": " + e.getMessage(),

@@ -49,6 +49,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -383,9 +384,7 @@ public final class KnowledgeIndex implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
-            searchers.close();
-            directory.close();
-            questionAnalyzer.close();
+            IOUtils.close(searchers, directory, questionAnalyzer, analyzer);
         } catch (IOException e) {
             log.warn("Closing the knowledge index failed: {}", e.getMessage());
         }

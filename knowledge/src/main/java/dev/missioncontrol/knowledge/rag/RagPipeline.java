@@ -78,12 +78,12 @@ public final class RagPipeline implements AutoCloseable {
         }
     }
 
-    private static Function<String, Set<String>> alternatives() {
+    private static Function<String, List<Set<String>>> alternatives() {
         if (Ablation.without(Ablation.GLOSSARY_EVIDENCE)) {
-            return term -> Set.of();
+            return term -> List.of();
         }
-        Map<String, Set<String>> glossary = Glossary.termAlternatives();
-        return term -> glossary.getOrDefault(term, Set.of());
+        Map<String, List<Set<String>>> glossary = Glossary.termAlternatives();
+        return term -> glossary.getOrDefault(term, List.of());
     }
 
     public KnowledgeBase knowledge() {

@@ -21,7 +21,12 @@ import java.util.regex.Pattern;
  * <p>Built from the text of every passage and heading, so an ingested document widens it. Immutable and thread-safe.
  */
 public final class Scope {
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}_'’-]*");
+    /** A word: letters, digits, underscores, inner hyphens and apostrophes (a quote around it is not part of it). */
+    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}](?:[\\p{L}\\p{N}_'’-]*[\\p{L}\\p{N}_])?");
+    /** What ends a sentence or opens a new clause, after which a capital letter says nothing. */
+    private static final Pattern CLAUSE_BREAK = Pattern.compile("(?s).*([.?!:;]\\s+|\\n|[—–(\"“”‘'\\[]\\s*|-\\s+)");
+    /** A reading with its unit (26V, 6A, 2Mbps): not a name. */
+    private static final Pattern READING = Pattern.compile("[+-]?\\d+(?:[.,]\\d+)?\\p{L}{0,5}");
     /** A designation such as KESTREL-1 or MSI-4: what the knowledge is about is the most frequent one. */
     private static final Pattern DESIGNATION = Pattern.compile("\\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\\b");
     /** Capitalised words that name no thing a question could be about. */
@@ -82,7 +87,54 @@ public final class Scope {
             "sw",
             "id",
             "pdf",
-            "faq");
+            "faq",
+            // Question words and pronouns, capitalised after a greeting or a dash.
+            "what",
+            "what's",
+            "whats",
+            "why",
+            "who",
+            "how",
+            "how's",
+            "when",
+            "where",
+            "which",
+            "whose",
+            "is",
+            "are",
+            "can",
+            "could",
+            "should",
+            "would",
+            "will",
+            "do",
+            "does",
+            "did",
+            "we",
+            "you",
+            "my",
+            "our",
+            "your",
+            "i'll",
+            "it's",
+            "the",
+            "a",
+            "an",
+            "if",
+            "and",
+            "or",
+            "but",
+            "so",
+            "also",
+            "now",
+            "then",
+            "quick",
+            "question",
+            "urgent",
+            "help",
+            "sorry",
+            "am",
+            "pm");
 
     private final Set<String> words;
     private final String subject;
@@ -148,18 +200,24 @@ public final class Scope {
      * an acronym, or a designation with digits; adjacent unknown names are one name ("James Webb").
      */
     Optional<String> unknownName(String question) {
+        // A question typed in capitals names things only by designations ("GOES-16"), not by its capitals.
+        long letters = question.chars().filter(Character::isLetter).count();
+        boolean shouting =
+                letters > 0 && question.chars().filter(Character::isUpperCase).count() > letters * 0.6;
         List<String> name = new ArrayList<>();
         boolean sentenceStart = true;
         Matcher m = TOKEN.matcher(question);
         int lastEnd = 0;
         while (m.find()) {
             String gap = question.substring(lastEnd, m.start());
-            if (gap.matches(".*[.?!:;]\\s*")) {
+            if (CLAUSE_BREAK.matcher(gap).matches()) {
                 sentenceStart = true;
             }
             lastEnd = m.end();
             String token = m.group().replaceFirst("['’]s$", "");
-            boolean candidate = isName(token, sentenceStart);
+            boolean candidate = shouting
+                    ? token.chars().anyMatch(Character::isDigit) && isName(token, sentenceStart)
+                    : isName(token, sentenceStart);
             sentenceStart = false;
             if (candidate && !known(token)) {
                 name.add(token);
@@ -171,7 +229,9 @@ public final class Scope {
     }
 
     private static boolean isName(String token, boolean sentenceStart) {
-        if (token.length() < 2 || NOT_NAMES.contains(token.toLowerCase(Locale.ROOT))) {
+        if (token.length() < 2
+                || NOT_NAMES.contains(token.toLowerCase(Locale.ROOT))
+                || READING.matcher(token).matches()) {
             return false;
         }
         long upper = token.chars().filter(Character::isUpperCase).count();
@@ -185,13 +245,20 @@ public final class Scope {
 
     private boolean known(String token) {
         String w = token.toLowerCase(Locale.ROOT);
-        if (words.contains(w)
-                || words.contains(w + "s")
-                || (w.endsWith("s") && words.contains(w.substring(0, w.length() - 1)))) {
+        if (words.contains(w) || words.contains(w + "s")) {
+            return true;
+        }
+        // A plural written with a small s after a stem ("OBCs", "heaters"); not an acronym ending in S ("ISS").
+        if (token.length() > 3 && token.endsWith("s") && words.contains(w.substring(0, w.length() - 1))) {
             return true;
         }
         // A designation the knowledge writes with a hyphen ("MSI-4" asked as "MSI4") is still known.
-        return words.contains(w.replaceAll("(?<=\\p{L})(?=\\p{N})", "-"));
+        if (words.contains(w.replaceAll("(?<=\\p{L})(?=\\p{N})", "-"))) {
+            return true;
+        }
+        // A compound of known words ("NOMINAL-to-SAFE", "Earth-pointing").
+        String[] parts = w.split("[-_'’/]");
+        return parts.length > 1 && java.util.Arrays.stream(parts).allMatch(p -> p.isEmpty() || words.contains(p));
     }
 
     /** A kind of answer a question asks for, and what a passage holding one looks like. */
@@ -203,12 +270,13 @@ public final class Scope {
                         + "|december)\\b"),
         COST(
                 "a cost",
-                "\\b(cost|costs|costed|price|priced|paid|pay for|dollars?|euros?|insur\\w+|how much money)\\b",
+                "\\b(price|priced|paid|pay for|dollars?|euros?|insur\\w+|how much money)\\b|^(?!.*\\b(power|propellant"
+                        + "|fuel|energy|time|margin|watts?|delta-v|data|bandwidth|memory|minutes?|seconds?"
+                        + "|hours?|kg)\\b).*\\bcost(s|ed|ing)?\\b",
                 "[$€£]|\\b(usd|eur|gbp|dollars?|euros?|pounds sterling|million|billion)\\b"),
         MAKER(
                 "who made or supplies something",
-                "\\b(who (built|made|makes|designed|designs|manufactured|manufactures|supplied|supplies|developed"
-                        + "|develops|owns|funded|funds|wrote)|which (company|companies|contractor|manufacturer|vendor"
+                "\\b(who (built|made|designed|manufactured|manufactures|supplied|developed|funded)|which (company|companies|contractor|manufacturer|vendor"
                         + "|supplier|firm|agency|university)|manufacturer|supplier|vendor|contractor|made by|built by"
                         + "|designed by)\\b",
                 "\\b(built|made|manufactured|supplied|developed|designed|provided|owned|funded) by\\b|\\b(inc|ltd"
@@ -222,7 +290,8 @@ public final class Scope {
                 "a number of people",
                 "\\bhow many (people|persons|engineers|staff|operators|controllers|employees|workers|scientists"
                         + "|members|astronauts|crew)\\b|\\b(team size|headcount|head count|salary|salaries|wages?)\\b",
-                "\\b\\d+\\s+(people|persons|engineers|staff|operators|controllers|employees|members)\\b");
+                "\\b(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)[\\s-]+(\\w+\\s+)?(people|persons?"
+                        + "|engineers?|staff|operators?|controllers?|employees|members|shifts?)\\b|\\btwo-person\\b");
 
         private final String what;
         private final Pattern asks;

@@ -78,17 +78,17 @@ public final class GroundedGenerator implements Generator {
     private final Config config;
     private final Calibration calibration;
     private final SentenceVectors sentences;
-    private final Function<String, Set<String>> alternatives;
+    private final Function<String, List<Set<String>>> alternatives;
 
     public GroundedGenerator(Embedder embedder, Config config) {
-        this(embedder, config, term -> Set.of());
+        this(embedder, config, term -> List.of());
     }
 
     /**
-     * @param alternatives the terms ({@link Terms#of}) a glossary gives for a question's term: an everyday word
-     *     ("fuel") counts as found in a passage that uses the handbook's word for it ("propellant")
+     * @param alternatives the handbook's words a glossary gives for a question's term, each as its terms
+     *     ({@link Terms#of}): an everyday word ("fuel") counts as found in a passage that uses one ("propellant")
      */
-    public GroundedGenerator(Embedder embedder, Config config, Function<String, Set<String>> alternatives) {
+    public GroundedGenerator(Embedder embedder, Config config, Function<String, List<Set<String>>> alternatives) {
         this.embedder = embedder;
         this.config = config;
         this.alternatives = alternatives;

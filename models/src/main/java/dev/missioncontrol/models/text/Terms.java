@@ -1,6 +1,7 @@
 package dev.missioncontrol.models.text;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
@@ -160,16 +161,17 @@ public final class Terms {
     }
 
     /**
-     * Fraction of {@code query} terms found in {@code text} terms, a term also found when one of its alternatives (a
-     * glossary's words for it) is; 0 when the query has none.
+     * Fraction of {@code query} terms found in {@code text} terms, a term also found when every term of one of its
+     * alternatives (a glossary's words for it) is; 0 when the query has none.
      */
-    public static double coverage(Set<String> query, Set<String> text, Function<String, Set<String>> alternatives) {
+    public static double coverage(
+            Set<String> query, Set<String> text, Function<String, List<Set<String>>> alternatives) {
         if (query.isEmpty()) {
             return 0;
         }
         int hit = 0;
         for (String t : query) {
-            if (text.contains(t) || alternatives.apply(t).stream().anyMatch(text::contains)) {
+            if (text.contains(t) || alternatives.apply(t).stream().anyMatch(text::containsAll)) {
                 hit++;
             }
         }
