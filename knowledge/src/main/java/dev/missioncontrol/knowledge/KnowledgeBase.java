@@ -101,11 +101,10 @@ public final class KnowledgeBase implements AutoCloseable {
     }
 
     private Scope scopeOf(Map<String, List<Chunk>> documents) {
-        List<String> texts = new ArrayList<>();
-        handbook.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text()));
-        documents
-                .values()
-                .forEach(chunks -> chunks.forEach(c -> texts.add(c.title() + "\n" + c.section() + "\n" + c.text())));
+        List<String> texts = Stream.concat(
+                        handbook.stream(), documents.values().stream().flatMap(List::stream))
+                .map(c -> c.title() + "\n" + c.section() + "\n" + c.text())
+                .toList();
         return Scope.of(texts, Glossary.words());
     }
 

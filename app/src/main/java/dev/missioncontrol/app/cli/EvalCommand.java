@@ -176,9 +176,7 @@ public final class EvalCommand implements Callable<Integer> {
             return calibrate(base, sets, out);
         }
         out.printf(Locale.ROOT, "generator %s, one pipeline in this process%n", base.generator());
-        List<EmbeddingModel> ms = models == null
-                ? Arrays.asList(EmbeddingModel.values())
-                : models.stream().map(EmbeddingModel::byId).toList();
+        List<EmbeddingModel> ms = models();
         List<RetrievalMode> rs = modes == null
                 ? Arrays.asList(RetrievalMode.values())
                 : modes.stream().map(RetrievalMode::parse).toList();
@@ -229,9 +227,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int calibrate(PipelineConfig base, Map<String, List<EvalQuestion>> sets, PrintWriter out) {
-        List<EmbeddingModel> ms = models == null
-                ? Arrays.asList(EmbeddingModel.values())
-                : models.stream().map(EmbeddingModel::byId).toList();
+        List<EmbeddingModel> ms = models();
         out.printf(
                 Locale.ROOT,
                 "%-22s %8s %8s %10s %10s %10s %10s%n",
@@ -271,6 +267,13 @@ public final class EvalCommand implements Callable<Integer> {
                 + " ones refused; fitted: the centre (Calibration.java) that puts the refusal at the tuning halves'"
                 + " best threshold. The test halves are reported, never fitted.");
         return 0;
+    }
+
+    /** The models --models names, or all of them. */
+    private List<EmbeddingModel> models() {
+        return models == null
+                ? Arrays.asList(EmbeddingModel.values())
+                : models.stream().map(EmbeddingModel::byId).toList();
     }
 
     private int askCluster(PipelineConfig base, Map<String, List<EvalQuestion>> sets, PrintWriter out) {

@@ -57,28 +57,43 @@ public final class Glossary {
         };
     }
 
+    /** The glossary file, read once; its lines of entries; and what is derived from them, made once. */
+    private static final class Loaded {
+        static final String TEXT = read();
+        static final List<List<String>> LINES = TEXT.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> Arrays.stream(l.split(",")).map(String::strip).toList())
+                .toList();
+        static final Set<String> WORDS = words(LINES);
+        static final Map<String, List<Set<String>>> ALTERNATIVES = alternatives(LINES);
+    }
+
     /**
      * The glossary in the space of {@link Terms#of}: for each one-word entry, the other entries of its line, each as
      * the set of its terms ("fuel" → {"propellant"}, {"hydrazine"}; "satnav" → {"gnss", "receiver"}, {"gnss"}). For
      * lexical evidence: a question's everyday word counts as found in a passage that holds every term of one of them.
      */
     public static Map<String, List<Set<String>>> termAlternatives() {
+        return Loaded.ALTERNATIVES;
+    }
+
+    /** Every single word of the glossary's entries, lower-cased. */
+    public static Set<String> words() {
+        return Loaded.WORDS;
+    }
+
+    private static Map<String, List<Set<String>>> alternatives(List<List<String>> lines) {
         Map<String, List<Set<String>>> alt = new HashMap<>();
-        for (String line : text().lines().toList()) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            List<Set<String>> entries = Arrays.stream(l.split(","))
-                    .map(e -> Terms.of(e.strip()))
-                    .filter(t -> !t.isEmpty())
-                    .toList();
+        for (List<String> line : lines) {
+            List<Set<String>> entries =
+                    line.stream().map(Terms::of).filter(t -> !t.isEmpty()).toList();
             for (Set<String> entry : entries) {
                 if (entry.size() != 1) {
                     continue; // "power box" says nothing about "power" alone
                 }
                 for (Set<String> other : entries) {
-                    if (other != entry && !other.equals(entry)) {
+                    if (!other.equals(entry)) {
                         alt.computeIfAbsent(entry.iterator().next(), k -> new ArrayList<>())
                                 .add(Set.copyOf(other));
                     }
@@ -89,13 +104,11 @@ public final class Glossary {
         return Map.copyOf(alt);
     }
 
-    /** Every single word of the glossary's entries, lower-cased. */
-    public static Set<String> words() {
+    private static Set<String> words(List<List<String>> lines) {
         Set<String> words = new HashSet<>();
-        for (String line : text().lines().toList()) {
-            String l = line.strip();
-            if (!l.isEmpty() && !l.startsWith("#")) {
-                for (String w : l.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}-]+")) {
+        for (List<String> line : lines) {
+            for (String entry : line) {
+                for (String w : entry.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}-]+")) {
                     if (!w.isEmpty()) {
                         words.add(w);
                     }
@@ -105,7 +118,7 @@ public final class Glossary {
         return Set.copyOf(words);
     }
 
-    private static String text() {
+    private static String read() {
         try (InputStream in = Glossary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("The glossary " + RESOURCE + " is missing from the class path");
@@ -128,7 +141,7 @@ public final class Glossary {
             };
             try (words) {
                 SolrSynonymParser parser = new SolrSynonymParser(true, true, words);
-                parser.parse(new StringReader(text()));
+                parser.parse(new StringReader(Loaded.TEXT));
                 return parser.build();
             }
         } catch (ParseException e) {

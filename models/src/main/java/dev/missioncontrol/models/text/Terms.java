@@ -180,15 +180,6 @@ public final class Terms {
 
     /** Fraction of {@code query} terms found in {@code text} terms; 0 when the query has none. */
     public static double coverage(Set<String> query, Set<String> text) {
-        if (query.isEmpty()) {
-            return 0;
-        }
-        int hit = 0;
-        for (String t : query) {
-            if (text.contains(t)) {
-                hit++;
-            }
-        }
-        return (double) hit / query.size();
+        return coverage(query, text, t -> List.of());
     }
 }
