@@ -65,7 +65,8 @@ public final class EvalCommand implements Callable<Integer> {
             names = "--without",
             split = ",",
             paramLabel = "PART",
-            description = "Measure with a part of answering switched off: glossary, scope, glossary-evidence.")
+            description =
+                    "Measure with a part of answering switched off: glossary, scope, glossary-evidence, vocabulary.")
     List<String> without;
 
     @Option(

@@ -7,8 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * Parts of answering that {@code eval --without PART[,…]} switches off, so each one's effect is measured alone:
- * {@value #GLOSSARY} (everyday words in retrieval), {@value #SCOPE} (refusing what the knowledge never mentions) and
- * {@value #GLOSSARY_EVIDENCE} (an everyday word counting as found where the handbook's word for it is). Read from the system
+ * {@value #GLOSSARY} (everyday words in retrieval), {@value #SCOPE} (refusing what the knowledge never mentions),
+ * {@value #GLOSSARY_EVIDENCE} (an everyday word counting as found where the handbook's word for it is) and
+ * {@value #VOCABULARY} (a question's word the knowledge never uses left out of the confidence). Read from the system
  * property {@value #PROPERTY}; nothing is switched off in normal use.
  */
 public final class Ablation {
@@ -16,7 +17,8 @@ public final class Ablation {
     public static final String GLOSSARY = "glossary";
     public static final String SCOPE = "scope";
     public static final String GLOSSARY_EVIDENCE = "glossary-evidence";
-    public static final Set<String> PARTS = Set.of(GLOSSARY, SCOPE, GLOSSARY_EVIDENCE);
+    public static final String VOCABULARY = "vocabulary";
+    public static final Set<String> PARTS = Set.of(GLOSSARY, SCOPE, GLOSSARY_EVIDENCE, VOCABULARY);
 
     private Ablation() {}
 

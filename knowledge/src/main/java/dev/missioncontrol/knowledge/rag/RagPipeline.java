@@ -12,6 +12,7 @@ import dev.missioncontrol.models.generate.LlamaGenerator;
 import dev.missioncontrol.models.generate.OpenAiGenerator;
 import dev.missioncontrol.models.generate.Passage;
 import dev.missioncontrol.models.generate.SentenceVectors;
+import dev.missioncontrol.models.text.Lexicon;
 import dev.missioncontrol.models.text.Sentences;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +67,7 @@ public final class RagPipeline implements AutoCloseable {
                             g.healthCheck();
                             yield g;
                         }
-                        default -> new GroundedGenerator(embedder, config.grounded(), alternatives());
+                        default -> new GroundedGenerator(embedder, config.grounded(), lexicon(knowledge));
                     };
             RagPipeline pipeline = new RagPipeline(config, embedder, knowledge, generator);
             pipeline.loadSentenceVectors();
@@ -78,12 +78,22 @@ public final class RagPipeline implements AutoCloseable {
         }
     }
 
-    private static Function<String, List<Set<String>>> alternatives() {
-        if (Ablation.without(Ablation.GLOSSARY_EVIDENCE)) {
-            return term -> List.of();
-        }
-        Map<String, List<Set<String>>> glossary = Glossary.termAlternatives();
-        return term -> glossary.getOrDefault(term, List.of());
+    /** The knowledge's words (as they are after an ingestion) and the glossary's, for the answer's lexical evidence. */
+    private static Lexicon lexicon(KnowledgeBase knowledge) {
+        Map<String, List<Set<String>>> glossary =
+                Ablation.without(Ablation.GLOSSARY_EVIDENCE) ? Map.of() : Glossary.termAlternatives();
+        boolean everyWord = Ablation.without(Ablation.VOCABULARY);
+        return new Lexicon() {
+            @Override
+            public boolean uses(String term) {
+                return everyWord || knowledge.scope().uses(term);
+            }
+
+            @Override
+            public List<Set<String>> alternatives(String term) {
+                return glossary.getOrDefault(term, List.of());
+            }
+        };
     }
 
     public KnowledgeBase knowledge() {

@@ -1,6 +1,7 @@
 package dev.missioncontrol.knowledge.scope;
 
 import dev.missioncontrol.models.generate.Passage;
+import dev.missioncontrol.models.text.Terms;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -136,11 +137,18 @@ public final class Scope {
             "am",
             "pm");
 
+    /** Things other spacecraft have ({@code glossary/space-things.txt}), each as its folded words. */
+    private static final List<List<String>> THINGS = things();
+
     private final Set<String> words;
+    private final Set<String> terms;
+    private final Set<List<String>> unmentionedThings;
     private final String subject;
 
-    private Scope(Set<String> words, String subject) {
+    private Scope(Set<String> words, Set<String> terms, Set<List<String>> unmentionedThings, String subject) {
         this.words = words;
+        this.terms = terms;
+        this.unmentionedThings = unmentionedThings;
         this.subject = subject;
     }
 
@@ -151,9 +159,15 @@ public final class Scope {
      */
     public static Scope of(List<String> texts, Set<String> alsoKnown) {
         Set<String> words = new HashSet<>();
+        Set<String> terms = new HashSet<>();
+        Set<List<String>> unmentioned = new HashSet<>(THINGS);
         Map<String, Integer> designations = new HashMap<>();
         alsoKnown.forEach(w -> words.add(w.toLowerCase(Locale.ROOT)));
         for (String t : texts) {
+            terms.addAll(Terms.of(t));
+            if (!unmentioned.isEmpty()) {
+                unmentioned.removeIf(contained(folded(t)));
+            }
             Matcher m = TOKEN.matcher(t);
             while (m.find()) {
                 String w = m.group().toLowerCase(Locale.ROOT);
@@ -171,7 +185,12 @@ public final class Scope {
                 .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey)
                 .orElse("its documents");
-        return new Scope(Set.copyOf(words), subject);
+        return new Scope(Set.copyOf(words), Set.copyOf(terms), Set.copyOf(unmentioned), subject);
+    }
+
+    /** Whether the texts use this term ({@link Terms#of}'s form of a word) anywhere. */
+    public boolean uses(String term) {
+        return terms.contains(term);
     }
 
     /** What the knowledge is about, as it names it most often (for KESTREL-1's handbook, "KESTREL-1"). */
@@ -189,6 +208,10 @@ public final class Scope {
         Optional<String> name = unknownName(question);
         if (name.isPresent()) {
             return Optional.of("the handbook covers " + subject + "; it does not mention " + name.get());
+        }
+        Optional<String> thing = unmentionedThing(question);
+        if (thing.isPresent()) {
+            return Optional.of("the handbook covers " + subject + "; it does not mention \"" + thing.get() + "\"");
         }
         return AnswerKind.of(question)
                 .filter(kind -> passages.stream().limit(3).noneMatch(p -> kind.heldBy(p.text())))
@@ -226,6 +249,65 @@ public final class Scope {
             }
         }
         return name.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", name));
+    }
+
+    /**
+     * The first thing of {@code glossary/space-things.txt} (a rover, an airlock, a solar sail) that the question asks
+     * about and the knowledge never mentions, as the question writes it.
+     */
+    Optional<String> unmentionedThing(String question) {
+        List<String> q = folded(question);
+        List<List<String>> found = unmentionedThings.stream()
+                .filter(contained(q))
+                .sorted(java.util.Comparator.comparingInt(t -> indexOf(q, t)))
+                .toList();
+        return found.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", found.getFirst()));
+    }
+
+    /** Lower-cased words of a text, hyphens and apostrophes splitting them, plurals folded ("Rovers'" → "rover"). */
+    static List<String> folded(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                out.add(singular(w));
+            }
+        }
+        return out;
+    }
+
+    private static String singular(String w) {
+        if (w.length() > 4 && w.endsWith("ies")) {
+            return w.substring(0, w.length() - 3) + "y";
+        }
+        if (w.length() > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us")) {
+            return w.substring(0, w.length() - 1);
+        }
+        return w;
+    }
+
+    private static java.util.function.Predicate<List<String>> contained(List<String> words) {
+        return thing -> indexOf(words, thing) >= 0;
+    }
+
+    private static int indexOf(List<String> words, List<String> thing) {
+        return java.util.Collections.indexOfSubList(words, thing);
+    }
+
+    private static List<List<String>> things() {
+        try (var in = Scope.class.getClassLoader().getResourceAsStream("glossary/space-things.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("glossary/space-things.txt is missing from the build");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .map(Scope::folded)
+                    .distinct()
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean isName(String token, boolean sentenceStart) {

@@ -47,17 +47,18 @@ class EvaluationTargetsTest {
         Evaluation.Scores s = run(EvalSet.load());
         assertThat(s.recallAt5()).as("recall@5").isGreaterThanOrEqualTo(0.97);
         assertThat(s.keyFactAccuracy()).as("key-fact accuracy").isGreaterThanOrEqualTo(0.916);
-        assertThat(s.refusalAccuracy()).as("refusal accuracy").isGreaterThanOrEqualTo(0.98);
+        assertThat(s.refusalAccuracy()).as("refusal accuracy").isGreaterThanOrEqualTo(0.99); // measured 1.000
     }
 
     @Test
     void theUsersTestHalfHoldsWhatWasMeasured() {
         Evaluation.Scores s = run(EvalSet.half(EvalSet.load(EvalSet.USERS), EvalQuestion.TEST));
         assertThat(s.recallAt5()).as("recall@5").isGreaterThanOrEqualTo(0.80);
-        assertThat(s.answerableRefused()).as("answerable questions refused").isLessThanOrEqualTo(0.30);
+        // Measured with MiniLM: 0 of 33 answerable questions refused, 13 of 18 unanswerable ones.
+        assertThat(s.answerableRefused()).as("answerable questions refused").isLessThanOrEqualTo(0.10);
         assertThat(s.unanswerableRefused())
                 .as("near-topic unanswerable questions refused")
-                .isGreaterThanOrEqualTo(0.50);
+                .isGreaterThanOrEqualTo(0.70);
     }
 
     @Test
@@ -68,5 +69,8 @@ class EvaluationTargetsTest {
         AskResult when = rag.ask("When was KESTREL-1 launched?");
         assertThat(when.answer().refused()).isTrue();
         assertThat(when.answer().answer()).contains("asks for a date");
+        AskResult rover = rag.ask("What is the top speed of the rover?");
+        assertThat(rover.answer().refused()).isTrue();
+        assertThat(rover.answer().answer()).contains("it does not mention \"rover\"");
     }
 }

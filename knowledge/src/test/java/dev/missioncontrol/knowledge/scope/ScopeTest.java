@@ -96,4 +96,31 @@ class ScopeTest {
         assertThat(scope.notCovered("what's the power budget in safe mode?", passages(TEXT)))
                 .isEmpty();
     }
+
+    @Test
+    void aThingOtherSpacecraftHaveThatTheKnowledgeNeverMentionsIsNotCovered() {
+        assertThat(scope.notCovered("What is the top speed of the rover on soft ground?", passages(TEXT)))
+                .contains("the handbook covers KESTREL-1; it does not mention \"rover\"");
+        assertThat(scope.unmentionedThing("how do we open the airlock hatches before a space-walk?"))
+                .contains("airlock");
+        assertThat(scope.unmentionedThing("How fast do the Control Moment Gyros spin?"))
+                .contains("control moment gyro");
+        assertThat(scope.unmentionedThing("What is the oxygen limit in the cabin?"))
+                .contains("oxygen");
+    }
+
+    @Test
+    void aThingTheKnowledgeDoesMentionIsLeftToTheEvidence() {
+        Scope withRover = Scope.of(List.of(TEXT, "Rover\nThe rovers' wheels slip above 20 % on sand."), Set.of());
+        assertThat(withRover.unmentionedThing("What is the rover's wheel slip limit?"))
+                .isEmpty();
+        // Everyday words for this spacecraft's own parts are the glossary's, never things it lacks.
+        for (String q : List.of(
+                "Which little rockets fire during the burn?",
+                "How big is the dish that talks to the ground?",
+                "Does the camera come back on by itself?",
+                "How do I drill the safe mode procedure with a new operator?")) {
+            assertThat(scope.unmentionedThing(q)).as(q).isEmpty();
+        }
+    }
 }

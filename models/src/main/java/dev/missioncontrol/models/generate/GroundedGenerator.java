@@ -1,6 +1,7 @@
 package dev.missioncontrol.models.generate;
 
 import dev.missioncontrol.models.embed.Embedder;
+import dev.missioncontrol.models.text.Lexicon;
 import dev.missioncontrol.models.text.Sentences;
 import dev.missioncontrol.models.text.Terms;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -78,20 +78,21 @@ public final class GroundedGenerator implements Generator {
     private final Config config;
     private final Calibration calibration;
     private final SentenceVectors sentences;
-    private final Function<String, List<Set<String>>> alternatives;
+    private final Lexicon lexicon;
 
     public GroundedGenerator(Embedder embedder, Config config) {
-        this(embedder, config, term -> List.of());
+        this(embedder, config, Lexicon.PLAIN);
     }
 
     /**
-     * @param alternatives the handbook's words a glossary gives for a question's term, each as its terms
-     *     ({@link Terms#of}): an everyday word ("fuel") counts as found in a passage that uses one ("propellant")
+     * @param lexicon the knowledge's words and a glossary's translations of everyday ones: an everyday word ("fuel")
+     *     counts as found in a passage that uses one ("propellant"), and a word the knowledge never uses does not
+     *     lower the confidence
      */
-    public GroundedGenerator(Embedder embedder, Config config, Function<String, List<Set<String>>> alternatives) {
+    public GroundedGenerator(Embedder embedder, Config config, Lexicon lexicon) {
         this.embedder = embedder;
         this.config = config;
-        this.alternatives = alternatives;
+        this.lexicon = lexicon;
         this.calibration = Calibration.of(embedder.modelId());
         this.sentences = new SentenceVectors(embedder);
     }
@@ -133,7 +134,7 @@ public final class GroundedGenerator implements Generator {
         double coverage = 0;
         double sentence = 0;
         for (Passage p : passages.subList(0, Math.min(2, passages.size()))) {
-            coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text()), alternatives));
+            coverage = Math.max(coverage, Terms.coverage(q, Terms.of(p.section() + " " + p.text()), lexicon));
             for (Sentences.Unit u : Sentences.split(p.text())) {
                 sentence = Math.max(sentence, Embedder.cosine(qv, sentences.vector(u.text())));
             }

@@ -4,7 +4,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Content words of a text for lexical evidence: lower-cased, stop words removed, a light plural stem. Telemetry and
@@ -116,6 +115,14 @@ public final class Terms {
             "happen",
             "happens",
             "value",
+            // What an apostrophe leaves of a contraction or a possessive ("it's", "don't", "we've").
+            "s",
+            "t",
+            "ve",
+            "ll",
+            "re",
+            "d",
+            "m",
             "kestrel",
             "spacecraft",
             "satellite");
@@ -161,25 +168,28 @@ public final class Terms {
     }
 
     /**
-     * Fraction of {@code query} terms found in {@code text} terms, a term also found when every term of one of its
-     * alternatives (a glossary's words for it) is; 0 when the query has none.
+     * Fraction of the {@code query} terms that can be evidence found in {@code text} terms: a term the lexicon says the
+     * knowledge never uses and cannot translate is left out (it would be missing from every passage alike); a term is
+     * also found when every term of one of its alternatives is. 0 when no query term can be evidence.
      */
-    public static double coverage(
-            Set<String> query, Set<String> text, Function<String, List<Set<String>>> alternatives) {
-        if (query.isEmpty()) {
-            return 0;
-        }
+    public static double coverage(Set<String> query, Set<String> text, Lexicon lexicon) {
+        int counted = 0;
         int hit = 0;
         for (String t : query) {
-            if (text.contains(t) || alternatives.apply(t).stream().anyMatch(text::containsAll)) {
+            List<Set<String>> alternatives = lexicon.alternatives(t);
+            if (!lexicon.uses(t) && alternatives.isEmpty()) {
+                continue;
+            }
+            counted++;
+            if (text.contains(t) || alternatives.stream().anyMatch(text::containsAll)) {
                 hit++;
             }
         }
-        return (double) hit / query.size();
+        return counted == 0 ? 0 : (double) hit / counted;
     }
 
     /** Fraction of {@code query} terms found in {@code text} terms; 0 when the query has none. */
     public static double coverage(Set<String> query, Set<String> text) {
-        return coverage(query, text, t -> List.of());
+        return coverage(query, text, Lexicon.PLAIN);
     }
 }
