@@ -11,7 +11,7 @@ public final class NodeOptions {
             split = ",",
             paramLabel = "ID",
             description = "Retrieval models, cycled over the nodes (default: all-minilm-l6-v2,"
-                    + " bge-small-en-v1.5, e5-small-v2 for N-version diversity).")
+                    + " all-minilm-l6-v2-int8, bge-small-en-v1.5 for N-version diversity).")
     List<String> models;
 
     @Option(

@@ -26,7 +26,7 @@ class ClusterSpecTest {
             assertThat(back).isEqualTo(spec);
             assertThat(back.nodes())
                     .extracting(ClusterSpec.NodeSpec::model)
-                    .startsWith("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2");
+                    .startsWith("all-minilm-l6-v2", "all-minilm-l6-v2-int8", "bge-small-en-v1.5");
         }
     }
 

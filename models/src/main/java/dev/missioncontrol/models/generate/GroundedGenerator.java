@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Evidence: how similar the best passage is to the question, and how many of the question's content words the
  *       best passages contain. Weak evidence means a refusal ("not covered by the handbook"), never an invention.
- *   <li>A procedure question answered by a procedure section gets all its steps, in order.
+ *   <li>A procedure question answered by a procedure section gets all its steps, in order; the procedure is the one
+ *       of the best passages that matches the question best.
+ *   <li>A question answered by a fault response gets the whole response: detection, onboard response and the
+ *       operator's actions, so the cause never comes without the action.
  *   <li>Otherwise sentences are ranked by similarity to the question plus word overlap, and up to
  *       {@link Config#maxSentences()} are picked with maximal marginal relevance (relevant but not repetitive): at
  *       least three, more only while they stay within {@link Config#relevanceFloor()} of the best; then they are put
@@ -51,6 +54,8 @@ public final class GroundedGenerator implements Generator {
     private static final int MIN_SENTENCES = 3;
     /** A procedure ranked below the best passage is still preferred when its similarity is this close. */
     private static final double PROCEDURE_MARGIN = 0.1;
+    /** Weight of the question's words found in a procedure, beside its similarity, when procedures compete. */
+    private static final double PROCEDURE_WORDS_WEIGHT = 0.3;
 
     /**
      * Tuning of the grounded generator.
@@ -116,10 +121,16 @@ public final class GroundedGenerator implements Generator {
         if (Math.round(evidence.confidence() * 1000) / 1000.0 < config.refuseBelow()) {
             answer = refusal(evidence.confidence());
         } else {
-            Passage procedure = PROCEDURE_QUESTION.matcher(question).find() ? procedurePassage(passages) : null;
-            answer = procedure != null
-                    ? procedure(procedure, steps(procedure), evidence.confidence())
-                    : extract(question, qv, passages, evidence);
+            Passage procedure =
+                    PROCEDURE_QUESTION.matcher(question).find() ? procedurePassage(question, passages) : null;
+            Passage response = procedure == null ? faultResponse(passages) : null;
+            if (procedure != null) {
+                answer = procedure(procedure, steps(procedure), evidence.confidence());
+            } else if (response != null) {
+                answer = whole(response, evidence.confidence());
+            } else {
+                answer = extract(question, qv, passages, evidence);
+            }
         }
         tokens.accept(answer.answer());
         return answer;
@@ -160,20 +171,53 @@ public final class GroundedGenerator implements Generator {
     }
 
     /**
-     * The best-ranked passage among the first few that is a procedure (a "Procedure" section, or three steps) and
-     * nearly as relevant as the best passage: "how do we …" also asks for explanations, which are not procedures.
+     * The procedure among the first few passages (a "Procedure" section, or three steps) that best matches the
+     * question — by similarity plus the share of the question's words its heading and steps hold — provided it is
+     * nearly as relevant as the most similar passage: "how do we …" also asks for explanations, which are not
+     * procedures.
      */
-    private Passage procedurePassage(List<Passage> passages) {
-        double best = passages.getFirst().similarity();
-        for (Passage p : passages.subList(0, Math.min(config.passages(), passages.size()))) {
+    private Passage procedurePassage(String question, List<Passage> passages) {
+        List<Passage> first = passages.subList(0, Math.min(config.passages(), passages.size()));
+        double best = first.stream().mapToDouble(Passage::similarity).max().orElse(0);
+        Set<String> q = Terms.of(question);
+        Passage pick = null;
+        double pickScore = Double.NEGATIVE_INFINITY;
+        for (Passage p : first) {
             int steps = steps(p).size();
             boolean procedure =
                     steps >= 2 && (p.section().toLowerCase(Locale.ROOT).startsWith("procedure") || steps >= 3);
-            if (procedure && (p == passages.getFirst() || p.similarity() >= best - PROCEDURE_MARGIN)) {
-                return p;
+            if (!procedure || p.similarity() < best - PROCEDURE_MARGIN) {
+                continue;
+            }
+            double score = p.similarity()
+                    + PROCEDURE_WORDS_WEIGHT * Terms.coverage(q, Terms.of(p.section() + " " + p.text()), lexicon);
+            if (score > pickScore) {
+                pickScore = score;
+                pick = p;
             }
         }
-        return null;
+        return pick;
+    }
+
+    /**
+     * The most similar of the first few passages when it is a fault response: how the fault is detected, what the
+     * spacecraft does by itself and what the operator does, which an answer keeps together (a question about a fault
+     * asks for its cause and its action, whatever its words). Chosen on the tuning halves: taking a fault response
+     * within 0.1 of the most similar passage helped MiniLM a little and cost BGE 0.13 of the handbook set's key facts.
+     */
+    private Passage faultResponse(List<Passage> passages) {
+        Passage best = passages.subList(0, Math.min(config.passages(), passages.size())).stream()
+                .max(Comparator.comparingDouble(Passage::similarity))
+                .orElse(null);
+        return best != null && best.section().toLowerCase(Locale.ROOT).startsWith("fault response") ? best : null;
+    }
+
+    /** A passage's text whole, in its own order: a fault response's detection, onboard response and actions. */
+    private static Answer whole(Passage p, double confidence) {
+        String text = String.join(
+                " ",
+                Sentences.split(p.text()).stream().map(Sentences.Unit::text).toList());
+        return new Answer(text, List.of(Citation.of(p)), confidence, Answer.PROCEDURE);
     }
 
     private static List<Sentences.Unit> steps(Passage p) {

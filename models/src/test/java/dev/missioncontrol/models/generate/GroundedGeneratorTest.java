@@ -76,6 +76,52 @@ class GroundedGeneratorTest {
         assertThat(a.citations()).extracting(Citation::chunk).containsExactly("fdir-safe-recovery");
     }
 
+    static final String HEATER_FAULT = "A catalyst bed heater failure is detected when a catalyst bed does not reach"
+            + " +150 degC within 30 min of preheating. The automatic onboard response is that the manoeuvre sequence"
+            + " inhibits the firing of the affected thruster. If the thruster is needed for the planned burn, the"
+            + " manoeuvre is cancelled before the latch valves are opened. The operator checks the catalyst bed"
+            + " temperature history in PROP_CAT1_T. The operator then switches the heater off with PROP_CATHTR_OFF."
+            + " The flight dynamics team replans the manoeuvre with the thrusters that reach +150 degC.";
+
+    @Test
+    void aFaultResponseIsAnsweredWholeSoTheActionComesWithTheCause() {
+        String q = "One of the thruster warm-up heaters never got hot enough before a burn. Does the burn go ahead?";
+        Answer a = generator.generate(
+                q,
+                List.of(
+                        passage(
+                                "prop-fault-catalyst-heater-failure",
+                                "Fault Response: Catalyst Bed Heater Failure",
+                                HEATER_FAULT,
+                                q),
+                        passage("eps-battery", "Lithium-Ion Battery", BATTERY, q)));
+        assertThat(a.action()).isEqualTo(Answer.PROCEDURE);
+        assertThat(a.answer())
+                .containsSubsequence("is detected", "inhibits the firing", "cancelled", "PROP_CATHTR_OFF", "replans");
+    }
+
+    @Test
+    void ofTwoProceduresTheOneWhoseWordsTheQuestionUsesIsChosen() {
+        String manual = """
+                1. Send TCS_HTR_MODE with the line number and MANUAL.
+                2. Switch the heater line with TCS_HTR_ON or TCS_HTR_OFF.
+                3. Return the line to thermostat control with TCS_HTR_MODE and AUTO.""";
+        String q = "How do I take a heater line off thermostat control and switch it myself?";
+        Answer a = generator.generate(
+                q,
+                List.of(
+                        new Passage("fdir-safe-recovery", "doc", "Procedure: Safe Mode Recovery", RECOVERY, 0.40, 1),
+                        new Passage(
+                                "tcs-proc-manual-heater",
+                                "doc",
+                                "Procedure: Control a Heater Line Manually",
+                                manual,
+                                0.38,
+                                1)));
+        assertThat(a.citations()).extracting(Citation::chunk).containsExactly("tcs-proc-manual-heater");
+        assertThat(a.answer()).contains("MANUAL").contains("AUTO");
+    }
+
     @Test
     void gibberishAndOtherLanguagesAreRefusedWithLowConfidence() {
         for (String q : List.of(
