@@ -338,9 +338,14 @@ public final class Scope {
         if (words.contains(w.replaceAll("(?<=\\p{L})(?=\\p{N})", "-"))) {
             return true;
         }
-        // A compound of known words ("NOMINAL-to-SAFE", "Earth-pointing").
+        // A compound of known words ("NOMINAL-to-SAFE", "Earth-pointing"); a designation with a number ("GOES-16") is
+        // one name, not the words "goes" and "16".
         String[] parts = w.split("[-_'’/]");
-        return parts.length > 1 && java.util.Arrays.stream(parts).allMatch(p -> p.isEmpty() || words.contains(p));
+        boolean designation = java.util.Arrays.stream(parts)
+                .anyMatch(p -> !p.isEmpty() && p.chars().allMatch(Character::isDigit));
+        return parts.length > 1
+                && !designation
+                && java.util.Arrays.stream(parts).allMatch(p -> p.isEmpty() || words.contains(p));
     }
 
     /** A kind of answer a question asks for, and what a passage holding one looks like. */
@@ -358,7 +363,8 @@ public final class Scope {
                 "[$€£]|\\b(usd|eur|gbp|dollars?|euros?|pounds sterling|million|billion)\\b"),
         MAKER(
                 "who made or supplies something",
-                "\\b(who (built|made|designed|manufactured|manufactures|supplied|developed|funded)|which (company|companies|contractor|manufacturer|vendor"
+                "\\b(who (builds|built|makes|made|designs|designed|manufactures|manufactured|supplies|supplied|develops"
+                        + "|developed|funds|funded)|which (company|companies|contractor|manufacturer|vendor"
                         + "|supplier|firm|agency|university)|manufacturer|supplier|vendor|contractor|made by|built by"
                         + "|designed by)\\b",
                 "\\b(built|made|manufactured|supplied|developed|designed|provided|owned|funded) by\\b|\\b(inc|ltd"

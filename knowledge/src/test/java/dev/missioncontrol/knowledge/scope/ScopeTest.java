@@ -33,6 +33,11 @@ class ScopeTest {
                 .contains("James Webb Space Telescope");
         assertThat(scope.unknownName("how high does the ISS fly?")).contains("ISS");
         assertThat(scope.unknownName("What does GOES-16's imager see?")).contains("GOES-16");
+        // Its parts are words of the knowledge ("the bus is", "16 cells"), the designation is not.
+        Scope words = Scope.of(List.of(TEXT + " The heater goes on at 16 degC."), Set.of());
+        assertThat(words.unknownName("How long are the eclipses of a satellite like GOES-16?"))
+                .contains("GOES-16");
+        assertThat(words.unknownName("Is the MSI-4 on?")).isEmpty();
     }
 
     @Test
@@ -78,6 +83,8 @@ class ScopeTest {
         assertThat(scope.notCovered("How much did the battery cost?", passages(TEXT)))
                 .isPresent();
         assertThat(scope.notCovered("Who built the imager?", passages(TEXT))).isPresent();
+        assertThat(scope.notCovered("Who supplies the imager's detector?", passages(TEXT)))
+                .isPresent();
         assertThat(scope.notCovered("Where was KESTREL-1 launched from?", passages(TEXT)))
                 .contains("the question asks for a place, and no passage about it gives one");
         assertThat(scope.notCovered(
