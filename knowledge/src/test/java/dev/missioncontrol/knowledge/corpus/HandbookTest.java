@@ -52,9 +52,10 @@ class HandbookTest {
             // Users do not speak in telemetry mnemonics.
             assertThat(q.question()).as(q.id()).doesNotContainPattern("\\b[A-Z]{2,}_[A-Z0-9_]+\\b");
         }
+        // Roughly even halves; questions written after tuning go to the test half only, so it may be the larger.
         for (var set : EvalSet.all().values()) {
             long tune = EvalSet.half(set, EvalQuestion.TUNE).size();
-            assertThat(tune).as("tuning half").isBetween(set.size() / 2L - 4, set.size() / 2L + 4);
+            assertThat(tune).as("tuning half").isBetween(set.size() * 2L / 5, set.size() / 2L + 4);
         }
         assertQuoted(users);
         assertThat(EvalSet.all().values().stream().flatMap(List::stream).map(EvalQuestion::id))
