@@ -95,6 +95,14 @@ public final class KnowledgeBase implements AutoCloseable {
         return texts;
     }
 
+    /** Every chunk that can be retrieved, ordered by id: the same list on every node holding the same knowledge. */
+    public synchronized List<Chunk> chunks() {
+        List<Chunk> all = new ArrayList<>(handbook);
+        ingested.values().forEach(all::addAll);
+        all.sort(java.util.Comparator.comparing(Chunk::id));
+        return all;
+    }
+
     /** What the knowledge covers (every passage, heading and title), for the refusal decision. */
     public Scope scope() {
         return scope;

@@ -63,8 +63,14 @@ public final class AskCommand implements Callable<Integer> {
             return 2;
         }
         if (!local) {
+            java.nio.file.Path data = pipeline.toConfig().dataDir();
             return ClusterAsk.run(
-                    ClusterFiles.cli(pipeline.toConfig().dataDir()).spec(clusterFile), question, json, out, err);
+                    ClusterFiles.cli(data).spec(clusterFile),
+                    dev.missioncontrol.cluster.faults.AuditJournal.in(data),
+                    question,
+                    json,
+                    out,
+                    err);
         }
         try (RagPipeline rag = RagPipeline.open(pipeline.toConfig())) {
             AskResult r = rag.ask(

@@ -4,11 +4,15 @@ import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.faults.Actor;
+import dev.missioncontrol.cluster.faults.AuditJournal;
+import dev.missioncontrol.cluster.faults.FaultRecord;
+import dev.missioncontrol.cluster.faults.Tolerance;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class ClusterAsk {
     private ClusterAsk() {}
 
-    static int run(ClusterSpec spec, String question, boolean json, PrintWriter out, PrintWriter err) {
+    /**
+     * @param journal the audit journal of the data directory, whose faults in effect say whether more nodes lie than
+     *     the vote tolerates (the answer then carries the warning)
+     */
+    static int run(
+            ClusterSpec spec, AuditJournal journal, String question, boolean json, PrintWriter out, PrintWriter err) {
         long start = System.nanoTime();
         QueryRecord r;
         try (ClusterClient client = new ClusterClient(spec)) {
@@ -36,17 +45,25 @@ final class ClusterAsk {
         }
         double ms = (System.nanoTime() - start) / 1e6;
         Decision d = r.getDecision();
+        Optional<String> warning = Tolerance.byzantineWarning(
+                spec,
+                journal.faults(spec.group()).stream()
+                        .filter(FaultRecord::active)
+                        .toList());
         if (json) {
-            out.println(DecisionFormat.json(r, ms).toString());
+            var o = DecisionFormat.json(r, ms);
+            warning.ifPresent(w -> o.put("tolerance_warning", w));
+            out.println(o.toString());
         } else {
-            print(r, d, ms, out);
+            print(r, d, ms, warning, out);
         }
         out.flush();
         return DecisionFormat.valid(d) ? 0 : 3;
     }
 
-    private static void print(QueryRecord r, Decision d, double ms, PrintWriter out) {
+    private static void print(QueryRecord r, Decision d, double ms, Optional<String> warning, PrintWriter out) {
         out.println("== " + DecisionFormat.banner(d) + " ==");
+        warning.ifPresent(w -> out.println("!! WARNING: " + w));
         if (r.getDisputesCount() > 0) {
             r.getDisputesList().forEach(x -> out.println("!! DISPUTED by " + x.getNodeId() + ": " + x.getDetail()));
         }

@@ -74,10 +74,20 @@ public final class FaultCommand implements Runnable {
                 "  pause NODES           SIGSTOP: frozen, like a long GC pause (fault clear resumes them)",
                 "  partition NODES       cut the nodes off from the rest (--from NODES: only from those), both ways",
                 "  slow-link NODES       every round trip with the nodes takes --delay-ms longer (1-5000)",
-                "  slow-node NODES       the nodes' answers are logged --delay-ms late (1-60000)"
+                "  slow-node NODES       the nodes' answers are logged --delay-ms late (1-60000)",
+                "Byzantine: the nodes keep running Raft but lie in their answers (confirmed by their next answer):",
+                "  hallucinate NODES     fluent, cited and wrong: another section, its values altered",
+                "  collude NODES         the group (two or more) all give the same wrong answer",
+                "  garbage NODES         nonsense text",
+                "  silent NODES          alive, never answers",
+                "  stale NODES           answers with its answer to an earlier question"
             })
     static final class Inject implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TYPE", description = "kill, pause, partition, slow-link or slow-node")
+        @Parameters(
+                index = "0",
+                paramLabel = "TYPE",
+                description =
+                        "kill, pause, partition, slow-link, slow-node, hallucinate, collude, garbage, silent or stale")
         String type;
 
         @Parameters(index = "1", paramLabel = "NODE[,NODE…]", split = ",", description = "The nodes, e.g. n2 or n1,n2")
@@ -149,9 +159,10 @@ public final class FaultCommand implements Runnable {
                 case "partition" -> new Fault.Partition(nodes, from);
                 case "slow-link" -> new Fault.SlowLink(nodes, delay());
                 case "slow-node" -> new Fault.SlowNode(nodes, delay());
+                case "hallucinate", "collude", "garbage", "silent", "stale" -> new Fault.Byzantine(type, nodes);
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown fault type '" + type + "'; known: kill, pause, partition, slow-link, slow-node");
+                    throw new IllegalArgumentException("unknown fault type '" + type + "'; known: kill, pause,"
+                            + " partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale");
             };
         }
 
@@ -232,6 +243,11 @@ public final class FaultCommand implements Runnable {
             t.impaired().forEach(impaired::add);
             tol.put("beyond", t.beyond());
             tol.put("words", t.words());
+            tol.put("byzantine_tolerated", t.byzantineTolerated());
+            ArrayNode byzantine = tol.putArray("byzantine");
+            t.byzantine().forEach(byzantine::add);
+            tol.put("byzantine_beyond", t.byzantineBeyond());
+            tol.put("byzantine_words", t.byzantineWords());
             return o.toString();
         }
 
@@ -245,6 +261,7 @@ public final class FaultCommand implements Runnable {
 
         private static void print(PrintWriter out, List<FaultRecord> all, Tolerance t) {
             out.println(t.figures() + " · " + t.words());
+            out.println((t.byzantineBeyond() ? "WARNING: " : "") + t.byzantineWords());
             if (all.isEmpty()) {
                 out.println("no faults injected in this cluster");
                 return;

@@ -30,7 +30,10 @@ import javafx.scene.layout.VBox;
  * does no work itself.
  */
 public final class FaultsView extends VBox {
-    private static final List<String> TYPES = List.of("kill", "pause", "partition", "slow-link", "slow-node");
+    private static final List<String> TYPES = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("kill", "pause", "partition", "slow-link", "slow-node"),
+                    Fault.Byzantine.KINDS.stream())
+            .toList();
 
     private final FaultsViewModel model;
     private final VBox list = new VBox(6);
@@ -173,7 +176,8 @@ public final class FaultsView extends VBox {
                     case "pause" -> new Fault.Pause(nodes);
                     case "partition" -> new Fault.Partition(nodes, ticked(from));
                     case "slow-link" -> new Fault.SlowLink(nodes, delay.getValue());
-                    default -> new Fault.SlowNode(nodes, delay.getValue());
+                    case "slow-node" -> new Fault.SlowNode(nodes, delay.getValue());
+                    default -> new Fault.Byzantine(type.getValue(), nodes);
                 });
     }
 
@@ -189,8 +193,10 @@ public final class FaultsView extends VBox {
 
     private void showTolerance(Tolerance t, Label figures, Label words) {
         figures.setText(t.figures() + " · " + t.active() + " fault" + (t.active() == 1 ? "" : "s") + " active");
-        Status s = t.beyond() ? Status.CRITICAL : t.impaired().isEmpty() ? Status.NORMAL : Status.CAUTION;
-        words.setText(s.glyph() + " " + t.words());
+        Status s = t.beyond() || t.byzantineBeyond()
+                ? Status.CRITICAL
+                : t.impaired().isEmpty() && t.byzantine().isEmpty() ? Status.NORMAL : Status.CAUTION;
+        words.setText(s.glyph() + " " + t.words() + (t.byzantine().isEmpty() ? "" : "\n" + t.byzantineWords()));
         Fx.status(words, s);
     }
 

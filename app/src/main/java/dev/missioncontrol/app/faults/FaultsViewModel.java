@@ -327,7 +327,7 @@ public final class FaultsViewModel implements AutoCloseable {
                             ? Status.SERIOUS
                             : Status.CAUTION);
         }
-        if (t != null && t.beyond()) {
+        if (t != null && (t.beyond() || t.byzantineBeyond())) {
             summaryStatus.set(Status.CRITICAL);
         }
     }

@@ -67,8 +67,16 @@ public final class NodeActions {
                 Kind.IN_NODE,
                 n -> faults.inject(new Fault.SlowNode(List.of(n), late)),
                 false);
+        byzantine("hallucinate", "Byzantine: hallucinate (fluent, cited, wrong)", true);
+        byzantine("garbage", "Byzantine: garbage (nonsense answers)", false);
+        byzantine("silent", "Byzantine: silent (alive, never answers)", false);
+        byzantine("stale", "Byzantine: stale (repeats an earlier answer)", false);
         add("rebuild", "Rebuild from the leader (damaged data)", Kind.PROCESS, faults::rebuild, true);
         add("log", "Show log", Kind.VIEW, showLog, true);
+    }
+
+    private void byzantine(String kind, String label, boolean group) {
+        add(kind, label, Kind.IN_NODE, n -> faults.inject(new Fault.Byzantine(kind, List.of(n))), group);
     }
 
     private void add(String id, String label, Kind kind, Consumer<String> run, boolean group) {

@@ -202,6 +202,8 @@ public final class AuditJournal {
             case "partition" -> new Fault.Partition(nodes, strings(f.path("from")));
             case "slow-link" -> new Fault.SlowLink(nodes, delay);
             case "slow-node" -> new Fault.SlowNode(nodes, delay);
+            case "hallucinate", "collude", "garbage", "silent", "stale" ->
+                new Fault.Byzantine(f.path("type").asText(), nodes);
             default -> null; // a kind this version does not know: shown in the journal, not as a fault
         };
     }

@@ -9,7 +9,10 @@ import java.util.List;
  * traffic between processes, a slow link delays it, a slow node's answers arrive late.
  */
 public sealed interface Fault {
-    /** The name scripts use: {@code kill}, {@code pause}, {@code partition}, {@code slow-link}, {@code slow-node}. */
+    /**
+     * The name scripts use: {@code kill}, {@code pause}, {@code partition}, {@code slow-link}, {@code slow-node}, and the
+     * Byzantine behaviours {@code hallucinate}, {@code collude}, {@code garbage}, {@code silent}, {@code stale}.
+     */
     String type();
 
     /** The nodes it targets, in the order given. */
@@ -84,6 +87,34 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A Byzantine behaviour in the nodes' answer path: {@code hallucinate} (fluent, cited and wrong), {@code collude}
+     * (the nodes, one group, all log the same wrong answer), {@code garbage} (nonsense), {@code silent} (alive, never
+     * answers), {@code stale} (its answer to an earlier question). The nodes keep running Raft honestly.
+     */
+    record Byzantine(String kind, List<String> nodes) implements Fault {
+        /** The behaviours, as scripts name them. */
+        public static final List<String> KINDS = List.of("hallucinate", "collude", "garbage", "silent", "stale");
+
+        public Byzantine {
+            nodes = List.copyOf(nodes);
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException(
+                        "unknown Byzantine behaviour '" + kind + "' (known: " + String.join(", ", KINDS) + ")");
+            }
+        }
+
+        @Override
+        public String type() {
+            return kind;
+        }
+    }
+
+    /** Whether the fault makes nodes lie rather than fail. */
+    default boolean byzantine() {
+        return this instanceof Byzantine;
+    }
+
     /** The delay a fault adds, or 0. */
     default int delayMillis() {
         return 0;
@@ -99,6 +130,7 @@ public sealed interface Fault {
                         + (p.from().isEmpty() ? "the rest" : String.join(", ", p.from()));
             case SlowLink s -> "slow-link " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
             case SlowNode s -> "slow-node " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
+            case Byzantine b -> b.kind() + " " + String.join(", ", b.nodes());
         };
     }
 }

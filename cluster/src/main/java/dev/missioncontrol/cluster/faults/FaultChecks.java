@@ -129,6 +129,24 @@ final class FaultChecks {
                     return why;
                 }
             }
+            case Fault.Byzantine b -> {
+                if (b.kind().equals("collude") && b.nodes().size() < 2) {
+                    return "Collusion needs a group of at least two nodes, for example: fault inject collude n3,n4";
+                }
+                for (String n : b.nodes()) {
+                    Optional<FaultRecord> already = controller.activeOn(n, Fault.Byzantine.class);
+                    if (already.isPresent()) {
+                        return n + " already behaves as "
+                                + already.get().fault().type() + " ("
+                                + already.get().id() + "): clear it first (fault clear "
+                                + already.get().id() + ").";
+                    }
+                }
+                String why = inNodeFault("a Byzantine behaviour", b.nodes(), state, o);
+                if (why != null) {
+                    return why;
+                }
+            }
         }
         return null;
     }
@@ -137,8 +155,8 @@ final class FaultChecks {
         for (String n : nodes) {
             if (supervisor == null) {
                 return "Cannot " + what + " " + n + ": its process runs where this console or command cannot reach it"
-                        + " (the cluster was not started here). Faults inside nodes (partition, slow-link, slow-node)"
-                        + " work from anywhere with the cluster's secret.";
+                        + " (the cluster was not started here). Faults inside nodes (partition, slow-link, slow-node, the Byzantine"
+                        + " behaviours) work from anywhere with the cluster's secret.";
             }
             if (o.gone().contains(n)) {
                 return n + " is already down (" + state.get(n) + "); "

@@ -6,8 +6,10 @@ import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.node.NodeFaults;
 import dev.missioncontrol.cluster.proto.ClearFaultRequest;
+import dev.missioncontrol.cluster.proto.FaultEffect;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.cluster.proto.StatusRequest;
 import dev.missioncontrol.cluster.supervisor.NodeRepair;
 import dev.missioncontrol.cluster.supervisor.ProcessSignals;
 import dev.missioncontrol.cluster.supervisor.Supervisor;
@@ -153,9 +155,12 @@ public final class FaultController implements AutoCloseable {
         long timeout = fault instanceof Fault.SlowNode slow
                 ? Math.max(CONFIRM_TIMEOUT_MILLIS, slow.delayMillis() + spec.deadlineMillis() + 15_000)
                 : CONFIRM_TIMEOUT_MILLIS;
-        Supplier<Optional<String>> check = fault instanceof Fault.SlowNode slow
-                ? slowNodeCheck(id, slow)
-                : () -> confirmation(fault, before, watch.observe());
+        Supplier<Optional<String>> check =
+                switch (fault) {
+                    case Fault.SlowNode slow -> slowNodeCheck(id, slow);
+                    case Fault.Byzantine b -> byzantineCheck(id, b);
+                    default -> () -> confirmation(fault, before, watch.observe());
+                };
         watch.watch(
                 timeout,
                 check,
@@ -192,6 +197,7 @@ public final class FaultController implements AutoCloseable {
             case Fault.Partition p -> Evidence.partitioned(spec, p.nodes(), FaultRules.otherSide(spec, p), now);
             case Fault.SlowLink s -> Evidence.slowed(spec, s.nodes(), s.delayMillis(), before, now);
             case Fault.SlowNode s -> Optional.empty(); // confirmed by an answer, not by status
+            case Fault.Byzantine b -> Optional.empty(); // confirmed by an answer, not by status
         };
     }
 
@@ -220,6 +226,34 @@ public final class FaultController implements AutoCloseable {
                 }
             }
             return Optional.empty();
+        };
+    }
+
+    /**
+     * A Byzantine node shows itself in its next answer: a question is asked (the probe, unless another comes first) and
+     * the fault is confirmed when each of its nodes reports, through its fault control, that its answer to a question
+     * was produced by this fault. That report is the only place it is recorded: the answer in the log looks honest.
+     */
+    private Supplier<Optional<String>> byzantineCheck(String id, Fault.Byzantine b) {
+        client.track(PROBE_QUESTION, "fault probe " + id);
+        return () -> {
+            List<String> seen = new ArrayList<>();
+            for (String n : b.nodes()) {
+                try {
+                    Optional<FaultEffect> effect =
+                            client.control(n).rules(StatusRequest.getDefaultInstance()).getEffectsList().stream()
+                                    .filter(e -> e.getFaultId().equals(id))
+                                    .findFirst();
+                    if (effect.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    seen.add(n + " " + effect.get().getWhat() + " for "
+                            + effect.get().getQueryId());
+                } catch (RuntimeException unreachable) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(String.join("; ", seen));
         };
     }
 

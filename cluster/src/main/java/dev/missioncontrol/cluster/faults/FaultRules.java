@@ -1,6 +1,7 @@
 package dev.missioncontrol.cluster.faults;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.proto.Behaviour;
 import dev.missioncontrol.cluster.proto.FaultRule;
 import dev.missioncontrol.cluster.proto.PeerTraffic;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ final class FaultRules {
     /**
      * The rule each node holds for a network or timing fault: a partition is a drop rule on each side against the
      * other; a slow link delays traffic on the slow node from every peer and on every peer from the slow node; a slow
-     * node delays its own answers.
+     * node delays its own answers; a Byzantine fault replaces the answers of each of its nodes.
      */
     static Map<String, FaultRule> rules(ClusterSpec spec, String id, Fault fault) {
         Map<String, FaultRule> out = new LinkedHashMap<>();
@@ -51,6 +52,19 @@ final class FaultRules {
                                         .setId(id)
                                         .setAnswerDelayMillis(s.delayMillis())
                                         .build()));
+            case Fault.Byzantine b -> {
+                Behaviour.Builder behaviour = Behaviour.newBuilder().setKind(b.kind());
+                if (b.kind().equals("collude")) {
+                    behaviour.addAllGroup(b.nodes());
+                }
+                b.nodes()
+                        .forEach(n -> out.put(
+                                n,
+                                FaultRule.newBuilder()
+                                        .setId(id)
+                                        .setBehaviour(behaviour)
+                                        .build()));
+            }
             default -> {}
         }
         return out;

@@ -12,22 +12,58 @@ import java.util.Set;
 
 /**
  * What the cluster can take now: its size n, the crash faults it tolerates (⌊(n−1)/2⌋ nodes down or cut off, leaving a
- * Raft majority), the vote's q(n), and the nodes that are down, frozen or cut off from the majority now.
+ * Raft majority), the Byzantine nodes its vote tolerates (f = ⌊(n−1)/3⌋: a 2f + 1 vote of n = 3f + 1), the vote's
+ * q(n), and the nodes that are down, frozen, cut off from the majority or made to lie now.
  *
  * @param impaired nodes down (unreachable or not running), paused, or on a side of an active partition that holds no
  *     majority, in cluster order
  * @param active faults in effect
+ * @param byzantine nodes with a Byzantine behaviour in effect, in cluster order
+ * @param byzantineTolerated f = ⌊(n−1)/3⌋
  */
-public record Tolerance(int size, int tolerated, int quorum, int majority, List<String> impaired, int active) {
+public record Tolerance(
+        int size,
+        int tolerated,
+        int quorum,
+        int majority,
+        List<String> impaired,
+        int active,
+        List<String> byzantine,
+        int byzantineTolerated) {
+
+    /** f = ⌊(n−1)/3⌋: the Byzantine nodes a vote of q(n) among n nodes outvotes. */
+    public static int byzantineTolerance(int size) {
+        return (size - 1) / 3;
+    }
+
+    /** More nodes lie than the vote tolerates: a wrong answer may win, or none can. */
+    public boolean byzantineBeyond() {
+        return byzantine.size() > byzantineTolerated;
+    }
+
+    /**
+     * The Byzantine bound in words: "2 Byzantine of 4: beyond f = 1 — the vote cannot be trusted", "1 Byzantine of 4:
+     * within f = 1", "no Byzantine node (f = 1)".
+     */
+    public String byzantineWords() {
+        if (byzantine.isEmpty()) {
+            return "no Byzantine node (f = " + byzantineTolerated + ")";
+        }
+        String out = byzantine.size() + " Byzantine of " + size + " (" + String.join(", ", byzantine) + ")";
+        return byzantineBeyond()
+                ? out + ": beyond f = " + byzantineTolerated + " — the vote cannot be trusted"
+                : out + ": within f = " + byzantineTolerated;
+    }
 
     /** More nodes are out than the cluster tolerates: no quorum, nothing can be committed. */
     public boolean beyond() {
         return impaired.size() > tolerated;
     }
 
-    /** "n 3 · tolerates 1 crash · q 2". */
+    /** "n 4 · tolerates 1 crash, f = 1 Byzantine · q 3". */
     public String figures() {
-        return "n " + size + " · tolerates " + tolerated + " crash" + (tolerated == 1 ? "" : "es") + " · q " + quorum;
+        return "n " + size + " · tolerates " + tolerated + " crash" + (tolerated == 1 ? "" : "es") + ", f = "
+                + byzantineTolerated + " Byzantine · q " + quorum;
     }
 
     /**
@@ -81,7 +117,43 @@ public record Tolerance(int size, int tolerated, int quorum, int majority, List<
                 .filter(out::contains)
                 .toList();
         return new Tolerance(
-                spec.size(), spec.crashTolerance(), Vote.quorum(spec.size()), spec.majority(), ordered, active.size());
+                spec.size(),
+                spec.crashTolerance(),
+                Vote.quorum(spec.size()),
+                spec.majority(),
+                ordered,
+                active.size(),
+                liars(spec, active),
+                byzantineTolerance(spec.size()));
+    }
+
+    /** The nodes with a Byzantine behaviour in effect, in cluster order. */
+    static List<String> liars(ClusterSpec spec, List<FaultRecord> active) {
+        Set<String> lying = new LinkedHashSet<>();
+        active.stream()
+                .filter(r -> r.fault().byzantine())
+                .forEach(r -> lying.addAll(r.fault().nodes()));
+        return spec.nodes().stream()
+                .map(ClusterSpec.NodeSpec::id)
+                .filter(lying::contains)
+                .toList();
+    }
+
+    /**
+     * The warning an answer must carry when more nodes lie than the vote tolerates ("2 Byzantine of 3 (n2, n3): beyond
+     * f = 0 — the vote cannot be trusted"), or empty.
+     */
+    public static java.util.Optional<String> byzantineWarning(ClusterSpec spec, List<FaultRecord> active) {
+        Tolerance t = new Tolerance(
+                spec.size(),
+                spec.crashTolerance(),
+                Vote.quorum(spec.size()),
+                spec.majority(),
+                List.of(),
+                active.size(),
+                liars(spec, active),
+                byzantineTolerance(spec.size()));
+        return t.byzantineBeyond() ? java.util.Optional.of(t.byzantineWords()) : java.util.Optional.empty();
     }
 
     private static List<Set<String>> connected(ClusterSpec spec, List<String> up, List<FaultRecord> active) {

@@ -2,6 +2,7 @@ package dev.missioncontrol.cluster.node;
 
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.FaultRule;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.knowledge.ingest.DocumentReader;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * and the node logs it as its {@code Answer}. Knowledge updates are indexed on the same worker, in log order. While
  * nothing is being answered, verified or indexed, the knowledge's sentences are embedded ahead of the questions.
  *
- * <p>A slow-node fault ({@link NodeFaults#answerDelay}) holds the computed answer back before it is logged; the wait is
+ * <p>A Byzantine fault ({@link NodeFaults#behaviour}) replaces the honest answer with what {@link ByzantineAnswers}
+ * produces (or withholds it), and the node's fault control records that it did; the logged entry looks like any other.
+ * A slow-node fault ({@link NodeFaults#answerDelay}) holds the computed answer back before it is logged; the wait is
  * scheduled, so it delays that answer only, not the next query or an ingest. An answer is logged once even when the
  * query was decided meanwhile (the log keeps it as a late answer, so its lateness is on record), and proposed again
  * only while the query is still open.
@@ -51,6 +54,10 @@ final class Answerer {
     private final AtomicReference<SentenceVectors.Progress> sentences =
             new AtomicReference<>(new SentenceVectors.Progress(0, 0));
 
+    private final ByzantineAnswers behaviours;
+    /** This node's honest answer to the question before (for a stale behaviour); answer worker only. */
+    private dev.missioncontrol.models.generate.Answer previous;
+
     Answerer(
             String me,
             String model,
@@ -74,6 +81,7 @@ final class Answerer {
         this.worker = worker;
         this.warmer = warmer;
         this.later = later;
+        this.behaviours = new ByzantineAnswers(pipeline, voter);
     }
 
     SentenceVectors.Progress sentences() {
@@ -120,6 +128,17 @@ final class Answerer {
                     List.of(),
                     0,
                     dev.missioncontrol.models.generate.Answer.REFUSE);
+        }
+        dev.missioncontrol.models.generate.Answer honest = answer;
+        FaultRule byzantine = faults.behaviour();
+        if (byzantine != null) {
+            ByzantineAnswers.Produced p = behaviours.produce(byzantine.getBehaviour(), query, honest, previous);
+            faults.produced(byzantine.getId(), query.getId(), p.what());
+            answer = p.answer();
+        }
+        previous = honest;
+        if (answer == null) {
+            return; // silent: alive, never answers
         }
         float[] vector = voter.embedSymmetric(answer.answer());
         String json = answer.toJson();

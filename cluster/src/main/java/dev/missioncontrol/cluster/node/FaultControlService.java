@@ -5,6 +5,7 @@ import dev.missioncontrol.cluster.proto.ClearFaultRequest;
 import dev.missioncontrol.cluster.proto.FaultControlGrpc;
 import dev.missioncontrol.cluster.proto.FaultRule;
 import dev.missioncontrol.cluster.proto.FaultRules;
+import dev.missioncontrol.cluster.proto.StatusRequest;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -69,12 +70,18 @@ final class FaultControlService extends FaultControlGrpc.FaultControlImplBase {
         }
     }
 
+    @Override
+    public void rules(StatusRequest request, StreamObserver<FaultRules> out) {
+        out.onNext(faults.report());
+        out.onCompleted();
+    }
+
     static String problem(FaultRule rule) {
         if (rule.getId().isBlank()) {
             return "a fault rule needs the fault's id";
         }
         return switch (rule.getKindCase()) {
-            case KIND_NOT_SET -> "the rule " + rule.getId() + " says neither drop, delay nor answer delay";
+            case KIND_NOT_SET -> "the rule " + rule.getId() + " says neither drop, delay, answer delay nor behaviour";
             case DROP -> rule.getDrop().getPeersCount() == 0 ? "the rule " + rule.getId() + " names no peer" : null;
             case DELAY ->
                 rule.getDelay().getPeersCount() == 0
@@ -86,6 +93,13 @@ final class FaultControlService extends FaultControlGrpc.FaultControlImplBase {
             case ANSWER_DELAY_MILLIS ->
                 rule.getAnswerDelayMillis() <= 0
                         ? "the rule " + rule.getId() + " delays answers by " + rule.getAnswerDelayMillis() + " ms"
+                        : null;
+            case BEHAVIOUR ->
+                !ByzantineAnswers.KINDS.contains(rule.getBehaviour().getKind())
+                        ? "the rule " + rule.getId() + " asks for an unknown behaviour '"
+                                + rule.getBehaviour().getKind() + "' (known: "
+                                + String.join(", ", ByzantineAnswers.KINDS)
+                                + ")"
                         : null;
         };
     }

@@ -1,5 +1,6 @@
 package dev.missioncontrol.cluster.node;
 
+import dev.missioncontrol.cluster.proto.FaultEffect;
 import dev.missioncontrol.cluster.proto.FaultRule;
 import dev.missioncontrol.cluster.proto.FaultRules;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The faults active inside one node, by fault id: Raft traffic from chosen peers dropped (one side of a partition) or
- * delayed (one side of a slow link), and answers delayed (a slow node). Read by the Raft port's interceptor on every
+ * delayed (one side of a slow link), answers delayed (a slow node) or replaced by a Byzantine behaviour's. Read by the Raft port's interceptor on every
  * message and by the answerer on every answer; set through the fault-control RPC.
  *
  * <p>Kept in the node's data directory, so that a node restarted during a partition is still cut off, as it would be
@@ -58,6 +59,10 @@ public final class NodeFaults {
     private final String group;
     private final Path file;
     private volatile Map<String, FaultRule> rules = Map.of();
+    /** The last answers Byzantine behaviours produced, oldest first; kept in memory only. */
+    private final java.util.ArrayDeque<FaultEffect> effects = new java.util.ArrayDeque<>();
+
+    private static final int MAX_EFFECTS = 50;
 
     NodeFaults(String nodeId, String group, Path dataDir) {
         this.nodeId = nodeId;
@@ -149,6 +154,40 @@ public final class NodeFaults {
         return ms;
     }
 
+    /** The rule whose Byzantine behaviour replaces this node's answers (the newest, when several), or null. */
+    FaultRule behaviour() {
+        FaultRule found = null;
+        for (FaultRule r : rules.values()) {
+            if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR) {
+                found = r;
+            }
+        }
+        return found;
+    }
+
+    /** Records what a behaviour did to an answer, for fault control only (never in the log). */
+    void produced(String faultId, String queryId, String what) {
+        synchronized (effects) {
+            effects.addLast(FaultEffect.newBuilder()
+                    .setFaultId(faultId)
+                    .setQueryId(queryId)
+                    .setWhat(what)
+                    .setAtMillis(System.currentTimeMillis())
+                    .build());
+            while (effects.size() > MAX_EFFECTS) {
+                effects.removeFirst();
+            }
+        }
+        log.info("{} answered {} by fault {}: {}", nodeId, queryId, faultId, what);
+    }
+
+    /** The rules and the last answers their behaviours produced. */
+    FaultRules report() {
+        synchronized (effects) {
+            return rules().toBuilder().addAllEffects(effects).build();
+        }
+    }
+
     /** Milliseconds this node's answers wait before they are logged (0: none). */
     int answerDelay() {
         int ms = 0;
@@ -172,6 +211,14 @@ public final class NodeFaults {
                             r.getId() + " +" + r.getDelay().getDelayMillis() + " ms from "
                                     + String.join(", ", r.getDelay().getPeersList());
                         case ANSWER_DELAY_MILLIS -> r.getId() + " answers +" + r.getAnswerDelayMillis() + " ms";
+                        case BEHAVIOUR ->
+                            r.getId() + " " + r.getBehaviour().getKind()
+                                    + (r.getBehaviour().getGroupCount() > 0
+                                            ? " with "
+                                                    + String.join(
+                                                            ", ",
+                                                            r.getBehaviour().getGroupList())
+                                            : "");
                         case KIND_NOT_SET -> r.getId() + " (empty)";
                     });
         }

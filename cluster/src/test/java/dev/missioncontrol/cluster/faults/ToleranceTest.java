@@ -38,7 +38,7 @@ class ToleranceTest {
     void twoOfThreeDownIsBeyondWhatThreeNodesTolerate() {
         ClusterSpec three = ClusterSpec.loopback(3, List.of("all-minilm-l6-v2"));
         Tolerance ok = Tolerance.of(three, up(three), Set.of(), List.of());
-        assertThat(ok.figures()).isEqualTo("n 3 · tolerates 1 crash · q 2");
+        assertThat(ok.figures()).isEqualTo("n 3 · tolerates 1 crash, f = 0 Byzantine · q 2");
         assertThat(ok.words()).isEqualTo("every node up and connected");
         Tolerance one = Tolerance.of(three, up(three, "n3"), Set.of(), List.of());
         assertThat(one.beyond()).isFalse();
@@ -61,5 +61,25 @@ class ToleranceTest {
         Tolerance halves = Tolerance.of(four, up(four), Set.of(), List.of(split));
         assertThat(halves.impaired()).as("2 | 2: neither side holds 3 of 4").containsExactly("n1", "n2", "n3", "n4");
         assertThat(halves.words()).endsWith("beyond the 1 this cluster tolerates — no quorum");
+    }
+
+    @Test
+    void byzantineNodesBeyondFAreWarnedOf() {
+        ClusterSpec four = ClusterSpec.loopback(4, List.of("all-minilm-l6-v2"));
+        var one = active("f1", new Fault.Byzantine("hallucinate", List.of("n4")));
+        Tolerance within = Tolerance.of(four, up(four), Set.of(), List.of(one));
+        assertThat(within.figures()).isEqualTo("n 4 · tolerates 1 crash, f = 1 Byzantine · q 3");
+        assertThat(within.byzantineBeyond()).isFalse();
+        assertThat(within.byzantineWords()).isEqualTo("1 Byzantine of 4 (n4): within f = 1");
+        assertThat(within.beyond()).as("a liar is not down").isFalse();
+        var two = active("f2", new Fault.Byzantine("collude", List.of("n3", "n4")));
+        Tolerance beyond = Tolerance.of(four, up(four), Set.of(), List.of(two));
+        assertThat(beyond.byzantineWords())
+                .isEqualTo("2 Byzantine of 4 (n3, n4): beyond f = 1 — the vote cannot be trusted");
+        ClusterSpec three = ClusterSpec.loopback(3, List.of("all-minilm-l6-v2"));
+        var liar = active("f3", new Fault.Byzantine("garbage", List.of("n3")));
+        assertThat(Tolerance.of(three, up(three), Set.of(), List.of(liar)).byzantineBeyond())
+                .as("f = 0 with three nodes")
+                .isTrue();
     }
 }

@@ -1,0 +1,181 @@
+package dev.missioncontrol.cluster.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.missioncontrol.cluster.faults.Actor;
+import dev.missioncontrol.cluster.faults.AuditJournal;
+import dev.missioncontrol.cluster.faults.Fault;
+import dev.missioncontrol.cluster.faults.FaultController;
+import dev.missioncontrol.cluster.faults.FaultRecord;
+import dev.missioncontrol.cluster.faults.Tolerance;
+import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
+import dev.missioncontrol.cluster.proto.NodeStatus;
+import dev.missioncontrol.cluster.proto.QueryRecord;
+import dev.missioncontrol.knowledge.eval.EvalQuestion;
+import dev.missioncontrol.knowledge.eval.EvalSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Byzantine behaviours injected into four real node JVMs (n = 4, f = 1, q = 3) through the fault controller, each
+ * confirmed by the node's own report that its next answer was produced by the fault, and each judged by the vote: one
+ * hallucinating node never wins and the other three reach CONSENSUS; two colluders are beyond f, so nothing wins; a
+ * silent node leaves the decision DEGRADED at the deadline; garbage and stale answers are outvoted. In order; each step
+ * ends healed.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ByzantineIT {
+    private static final long DEADLINE_MILLIS = 4_000;
+
+    @TempDir
+    static Path root;
+
+    static LocalCluster cluster;
+    static FaultController faults;
+    static List<String> questions;
+
+    @BeforeAll
+    static void start() {
+        cluster = new LocalCluster(root, 4, List.of(), DEADLINE_MILLIS);
+        faults = new FaultController(
+                cluster.client, cluster.supervisor, AuditJournal.in(root.resolve("data")), Actor.of("test"));
+        cluster.await("a leader", Duration.ofSeconds(120), () -> cluster.leader() != null);
+        questions = EvalSet.load().stream()
+                .filter(EvalQuestion::answerable)
+                .map(EvalQuestion::question)
+                .toList();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (faults != null) {
+            faults.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static QueryRecord ask(String question) throws Exception {
+        return cluster.client.submit(question).get(60, TimeUnit.SECONDS);
+    }
+
+    private static FaultRecord confirmed(Fault fault) throws Exception {
+        FaultRecord r = faults.inject(fault);
+        FaultRecord done = faults.confirmation(r.id()).get(90, TimeUnit.SECONDS);
+        assertThat(done.state()).as(done.problem()).isEqualTo(FaultRecord.State.CONFIRMED);
+        return done;
+    }
+
+    private static void healed(String id) throws Exception {
+        faults.clear(id);
+        assertThat(faults.recovery(id).get(200, TimeUnit.SECONDS).recoveredAt()).isPositive();
+    }
+
+    private static Tolerance tolerance() {
+        Map<String, NodeStatus> status = new LinkedHashMap<>();
+        cluster.client.status().forEach(s -> status.put(s.getNodeId(), s));
+        return faults.tolerance(status);
+    }
+
+    private static String text(QueryRecord r, String node) {
+        return r.getAnswersList().stream()
+                .filter(a -> a.getNodeId().equals(node))
+                .map(Answer::getJson)
+                .findFirst()
+                .orElse("");
+    }
+
+    @Test
+    @Order(1)
+    void oneHallucinatingNodeOfFourNeverWinsAndTheOtherThreeAgree() throws Exception {
+        FaultRecord r = confirmed(new Fault.Byzantine("hallucinate", List.of("n4")));
+        try {
+            assertThat(r.observed()).contains("n4 answered from another section");
+            assertThat(tolerance().byzantineWords()).isEqualTo("1 Byzantine of 4 (n4): within f = 1");
+            int differed = 0;
+            for (String q : questions.subList(0, 20)) {
+                QueryRecord d = ask(q);
+                assertThat(d.getDecision().getWinner()).as(q).isNotEqualTo("n4");
+                assertThat(d.getDecision().getStatus()).as(q).isEqualTo(DecisionStatus.CONSENSUS);
+                assertThat(d.getDecision().getAgreeingList()).as(q).hasSize(3).doesNotContain("n4");
+                if (!text(d, "n4").equals(text(d, "n1"))) {
+                    differed++;
+                }
+            }
+            assertThat(differed).as("n4's answers differ from the honest ones").isEqualTo(20);
+        } finally {
+            healed(r.id());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void twoCollidersOfFourAreBeyondFAndNothingWins() throws Exception {
+        FaultRecord r = confirmed(new Fault.Byzantine("collude", List.of("n3", "n4")));
+        try {
+            Tolerance t = tolerance();
+            assertThat(t.byzantineBeyond()).isTrue();
+            assertThat(t.byzantineWords()).endsWith("beyond f = 1 — the vote cannot be trusted");
+            for (String q : questions.subList(20, 25)) {
+                QueryRecord d = ask(q);
+                assertThat(text(d, "n3")).as("the colluders agree exactly").isEqualTo(text(d, "n4"));
+                assertThat(d.getDecision().getStatus()).as(q).isEqualTo(DecisionStatus.NO_CONSENSUS);
+            }
+        } finally {
+            healed(r.id());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSilentNodeLeavesTheDecisionDegradedAtTheDeadline() throws Exception {
+        FaultRecord r = confirmed(new Fault.Byzantine("silent", List.of("n2")));
+        try {
+            assertThat(r.observed()).contains("withheld its answer (silent)");
+            QueryRecord d = ask(questions.get(25));
+            assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.DEGRADED);
+            assertThat(d.getDecision().getNodesList()).doesNotContain("n2");
+            assertThat(d.getDecision().getReason()).contains("deadline");
+        } finally {
+            healed(r.id());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void garbageAndStaleAnswersAreOutvoted() throws Exception {
+        FaultRecord garbage = confirmed(new Fault.Byzantine("garbage", List.of("n3")));
+        try {
+            QueryRecord d = ask(questions.get(26));
+            assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+            assertThat(d.getDecision().getAgreeingList()).hasSize(3).doesNotContain("n3");
+        } finally {
+            healed(garbage.id());
+        }
+        FaultRecord stale = confirmed(new Fault.Byzantine("stale", List.of("n1")));
+        try {
+            assertThat(stale.observed()).contains("repeated its answer to an earlier question");
+            QueryRecord e = ask(questions.get(40));
+            assertThat(e.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+            assertThat(e.getDecision().getAgreeingList()).doesNotContain("n1");
+            assertThat(e.getDecision().getWinner()).isNotEqualTo("n1");
+        } finally {
+            healed(stale.id());
+        }
+    }
+}
