@@ -101,6 +101,20 @@ public final class ConsoleCommand implements Callable<Integer> {
     static final class Screenshots {
         private Screenshots() {}
 
+        /** Injects a Byzantine fault from the faults panel and waits until it is confirmed. */
+        private static void byzantine(ConsoleDriver d, Console c, Fault fault) throws Exception {
+            d.fx(() -> {
+                c.faults().inject(fault);
+                return null;
+            });
+            d.await(
+                    fault.describe() + " to be confirmed",
+                    60_000,
+                    () -> !c.faults().rows().isEmpty()
+                            && c.faults().rows().getFirst().what().startsWith(fault.type())
+                            && c.faults().rows().getFirst().state().equals("confirmed"));
+        }
+
         static int take(Console.Prepared prepared, Path dir, PrintWriter out) throws Exception {
             try (ConsoleDriver d = ConsoleDriver.open(prepared, 1440, 900)) {
                 Console c = d.console();
@@ -169,6 +183,35 @@ public final class ConsoleCommand implements Callable<Integer> {
                         120_000,
                         () -> !c.faults().healingProperty().get()
                                 && c.faults().rows().getFirst().state().equals("healed"));
+                // Byzantine: one hallucinating node (badged for the instructor), then two colluders (beyond f).
+                String liar = prepared.spec().nodes().getLast().id();
+                byzantine(d, c, new Fault.Byzantine("hallucinate", List.of(liar)));
+                QueryRecord lied = d.ask("What is the maximum charge voltage of the battery?", 60_000);
+                out.println(liar + " hallucinating: " + lied.getDecision().getStatus() + ", winner "
+                        + lied.getDecision().getWinner());
+                d.select("query");
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-byzantine.png"));
+                d.fx(() -> {
+                    c.faults().healAll();
+                    return null;
+                });
+                d.await("heal all", 120_000, () -> !c.faults().healingProperty().get());
+                List<String> group = prepared.spec().nodes().stream()
+                        .skip(prepared.spec().size() - 2L)
+                        .map(n -> n.id())
+                        .toList();
+                byzantine(d, c, new Fault.Byzantine("collude", group));
+                QueryRecord colluded = d.ask("How long may the spacecraft stay in SAFE mode?", 60_000);
+                out.println(String.join(",", group) + " colluding: "
+                        + colluded.getDecision().getStatus());
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-byzantine-beyond.png"));
+                d.fx(() -> {
+                    c.faults().healAll();
+                    return null;
+                });
+                d.await("heal all", 120_000, () -> !c.faults().healingProperty().get());
                 for (String tab : List.of("charts", "history", "audit")) {
                     d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));

@@ -80,6 +80,9 @@ public final class MainView {
         NodesView nodesView = new NodesView(nodes, console.theme(), console.nodeActions()::menuItems);
         nodesView.setMinWidth(220);
         queryView = new QueryView(query, passages, ids);
+        queryView.badgeInjected(console.faults()::byzantineAt);
+        queryView.warnBeyondTolerance(console.faults()::byzantineWarningAt);
+        queryView.showInjectedProperty().set(Boolean.parseBoolean(settings.get("badges.injected", "true")));
         audit = new AuditView(
                 console.controller().journal(),
                 console.prepared().spec().group(),
@@ -205,7 +208,8 @@ public final class MainView {
                             queryView.focusQuestion();
                         }),
                         item("Switch dark / light theme", "Shortcut+T", () -> console.theme()
-                                .set(console.theme().get().next())));
+                                .set(console.theme().get().next())),
+                        injectedBadges());
         Menu cluster = new Menu("_Cluster");
         cluster.getItems().add(item("Heal all faults", "Shortcut+H", () -> console.faults()
                 .healAll()));
@@ -365,6 +369,14 @@ public final class MainView {
         });
     }
 
+    /** The instructor's setting: badges on the answers of nodes with a Byzantine fault, or none for a trainee. */
+    private javafx.scene.control.CheckMenuItem injectedBadges() {
+        var item = new javafx.scene.control.CheckMenuItem("Show injected-fault badges on answers (instructor)");
+        item.setId("menu-injected-badges");
+        item.selectedProperty().bindBidirectional(queryView.showInjectedProperty());
+        return item;
+    }
+
     /** Remembers window size, dividers and tab in the console settings (saved on close). FX thread. */
     void saveLayout() {
         ConsoleSettings s = console.settings();
@@ -374,5 +386,8 @@ public final class MainView {
         s.put("divider.faults", columns.getDividerPositions()[1]);
         s.put("divider.rows", rows.getDividerPositions()[0]);
         s.put("tab", TABS.get(Math.max(0, tabs.getSelectionModel().getSelectedIndex())));
+        s.put(
+                "badges.injected",
+                Boolean.toString(queryView.showInjectedProperty().get()));
     }
 }

@@ -73,12 +73,23 @@ public final class FaultsView extends VBox {
         words.setWrapText(true);
         words.setMinHeight(Region.USE_PREF_SIZE);
         Fx.status(words, Status.OFF);
+        Label liars = Fx.label("", "status-text", "why");
+        liars.setId("tolerance-byzantine");
+        liars.setWrapText(true);
+        liars.setMinHeight(Region.USE_PREF_SIZE);
+        liars.managedProperty().bind(liars.visibleProperty());
+        liars.setVisible(false);
+        Fx.explain(
+                liars,
+                "f: the Byzantine nodes (answering wrongly, colluding, silent) a vote of q among n nodes outvotes, f ="
+                        + " ⌊(n−1)/3⌋: n = 3f + 1 nodes with a 2f + 1 vote. Beyond f, a wrong answer can win or"
+                        + " none can.");
         Fx.explain(
                 figures,
                 "n: nodes in the cluster. A Raft cluster keeps committing while a majority is up and"
                         + " connected, so it tolerates ⌊(n−1)/2⌋ crashed or cut-off nodes. q: the agreeing answers a decision"
                         + " needs.");
-        model.toleranceProperty().addListener((o, a, t) -> showTolerance(t, figures, words));
+        model.toleranceProperty().addListener((o, a, t) -> showTolerance(t, figures, words, liars));
 
         Label limits = Fx.label(model.limits(), "why", "status-text");
         limits.setId("faults-limits");
@@ -143,6 +154,7 @@ public final class FaultsView extends VBox {
                         heal,
                         figures,
                         words,
+                        liars,
                         limits,
                         form,
                         message,
@@ -191,13 +203,15 @@ public final class FaultsView extends VBox {
         return out;
     }
 
-    private void showTolerance(Tolerance t, Label figures, Label words) {
+    private void showTolerance(Tolerance t, Label figures, Label words, Label liars) {
         figures.setText(t.figures() + " · " + t.active() + " fault" + (t.active() == 1 ? "" : "s") + " active");
-        Status s = t.beyond() || t.byzantineBeyond()
-                ? Status.CRITICAL
-                : t.impaired().isEmpty() && t.byzantine().isEmpty() ? Status.NORMAL : Status.CAUTION;
-        words.setText(s.glyph() + " " + t.words() + (t.byzantine().isEmpty() ? "" : "\n" + t.byzantineWords()));
+        Status s = t.beyond() ? Status.CRITICAL : t.impaired().isEmpty() ? Status.NORMAL : Status.CAUTION;
+        words.setText(s.glyph() + " " + t.words());
         Fx.status(words, s);
+        Status b = t.byzantineBeyond() ? Status.CRITICAL : Status.CAUTION;
+        liars.setVisible(!t.byzantine().isEmpty());
+        liars.setText(b.glyph() + " " + t.byzantineWords());
+        Fx.status(liars, b);
     }
 
     private void showRows() {

@@ -260,6 +260,29 @@ public final class FaultsViewModel implements AutoCloseable {
         });
     }
 
+    /**
+     * The Byzantine fault a node had at a moment ("hallucinate f3"), for the instructor's badge on its answer card;
+     * empty when it answered honestly. FX thread (reads the list last shown).
+     */
+    public java.util.Optional<String> byzantineAt(String node, long atMillis) {
+        return records.stream()
+                .filter(r -> r.fault().byzantine() && r.fault().nodes().contains(node))
+                .filter(r -> r.injectedAt() <= atMillis && (r.healedAt() == 0 || r.healedAt() >= atMillis))
+                .reduce((a, b) -> b)
+                .map(r -> r.fault().type() + " " + r.id());
+    }
+
+    /**
+     * The warning a decision must carry when, at the moment its question was asked, more nodes had a Byzantine fault
+     * than the vote tolerates ("2 Byzantine of 3 (n2, n3): beyond f = 0 — the vote cannot be trusted"). FX thread.
+     */
+    public java.util.Optional<String> byzantineWarningAt(long atMillis) {
+        List<FaultRecord> then = records.stream()
+                .filter(r -> r.injectedAt() <= atMillis && (r.healedAt() == 0 || r.healedAt() >= atMillis))
+                .toList();
+        return Tolerance.byzantineWarning(controller.spec(), then);
+    }
+
     // ---- state ----
 
     /** Reads the faults again (a controller thread): the list, the timeline bars and the summary follow. */

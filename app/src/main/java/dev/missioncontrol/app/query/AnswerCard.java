@@ -36,6 +36,8 @@ final class AnswerCard extends VBox {
     private final Prose text = new Prose("answer-text");
     private final FlowPane cites = new FlowPane(6, 2);
     private final Label figures = Fx.label("", "muted", "mono");
+    /** For the instructor: the Byzantine fault this node answered under (hidden for a trainee). */
+    private final Label injected = Fx.label("", "badge");
 
     AnswerCard(String nodeId, Passages passages) {
         this.passages = passages;
@@ -49,11 +51,25 @@ final class AnswerCard extends VBox {
         Tooltip.install(badge, why);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
+        injected.setId("injected-" + nodeId);
+        injected.managedProperty().bind(injected.visibleProperty());
+        injected.setVisible(false);
+        Fx.status(injected, Status.CRITICAL);
+        Tooltip.install(
+                injected,
+                new Tooltip("Injected for the drill: this node's answer was produced by a Byzantine fault. Hide these"
+                        + " badges (View menu) so a trainee must find the liar from the answers and the matrix."));
         HBox head = new HBox(8, Fx.label(nodeId, "title", "mono"), model, spacer, badge);
         head.setAlignment(Pos.CENTER_LEFT);
         figures.setWrapText(true);
         figures.setMinHeight(Region.USE_PREF_SIZE);
-        getChildren().addAll(head, text, cites, figures);
+        getChildren().addAll(head, injected, text, cites, figures);
+    }
+
+    /** Shows the Byzantine fault the node answered under, or none ({@code null}). */
+    void injected(String fault) {
+        injected.setText(fault == null ? "" : "⚑ INJECTED: " + fault);
+        injected.setVisible(fault != null);
     }
 
     /** Shows the node's answer to decision {@code d}. */
@@ -90,6 +106,7 @@ final class AnswerCard extends VBox {
     /** Shows that the node gave no answer to this decision. */
     void showMissing() {
         state("missing");
+        injected(null);
         model.setText("");
         badge.setVisible(false);
         text.setText("○ no answer: not counted");

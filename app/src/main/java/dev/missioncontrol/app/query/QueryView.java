@@ -51,6 +51,13 @@ public final class QueryView extends VBox {
     private final Label winnerFigures = Fx.label("", "muted", "mono");
     private final HBox cards = new HBox(10);
     private final Map<String, AnswerCard> nodeCards = new LinkedHashMap<>();
+    /** The Byzantine fault a node had when a question was asked, for the instructor's badges. */
+    private java.util.function.BiFunction<String, Long, java.util.Optional<String>> injectedOn =
+            (n, at) -> java.util.Optional.empty();
+
+    private java.util.function.LongFunction<java.util.Optional<String>> warningAt = at -> java.util.Optional.empty();
+    private final javafx.beans.property.BooleanProperty showInjected =
+            new javafx.beans.property.SimpleBooleanProperty(true);
     private final Label noQuery = Fx.label("No query yet. Try an example, or ask your own.", "muted");
     private final Map<String, Label> steps = new LinkedHashMap<>();
 
@@ -138,6 +145,7 @@ public final class QueryView extends VBox {
 
         model.progressProperty().addListener((o, a, b) -> showProgress(b));
         model.shownProperty().addListener((o, a, b) -> show(b));
+        showInjected.addListener((o, a, b) -> show(model.shownProperty().get()));
         showProgress(null);
         show(null);
     }
@@ -175,6 +183,23 @@ public final class QueryView extends VBox {
         l.pseudoClassStateChanged(DONE, after >= 0);
     }
 
+    /**
+     * Badges the answer cards of nodes that answered under a Byzantine fault, while {@link #showInjectedProperty} is
+     * set (an instructor's view; a trainee's hides them).
+     */
+    public void badgeInjected(java.util.function.BiFunction<String, Long, java.util.Optional<String>> faultOn) {
+        this.injectedOn = faultOn;
+    }
+
+    /** Where the banner learns whether more nodes lied than the vote tolerates when a question was asked. */
+    public void warnBeyondTolerance(java.util.function.LongFunction<java.util.Optional<String>> warningAt) {
+        this.warningAt = warningAt;
+    }
+
+    public javafx.beans.property.BooleanProperty showInjectedProperty() {
+        return showInjected;
+    }
+
     private void show(QueryRecord r) {
         winner.pseudoClassStateChanged(INVALID, false);
         if (r == null || !r.hasDecision()) {
@@ -188,9 +213,14 @@ public final class QueryView extends VBox {
         }
         Decision d = r.getDecision();
         boolean disputed = r.getDisputesCount() > 0;
-        Status s = DecisionFormat.status(r);
+        // More liars than f: whatever the vote says, it cannot be trusted — shown as critical, above the answer.
+        java.util.Optional<String> beyond = warningAt
+                .apply(r.getQuery().getSubmittedAtMillis())
+                .map(w -> showInjected.get() ? w : w.replaceFirst(" \\([^)]*\\)", ""));
+        Status s = beyond.isPresent() ? Status.CRITICAL : DecisionFormat.status(r);
         Fx.status(banner, s);
-        bannerStatus.setText(s.glyph() + " " + DecisionFormat.title(d) + (disputed ? " — DISPUTED" : ""));
+        bannerStatus.setText(s.glyph() + " " + DecisionFormat.title(d) + (disputed ? " — DISPUTED" : "")
+                + (beyond.isPresent() ? " — VOTE NOT TRUSTWORTHY" : ""));
         StringBuilder detail = new StringBuilder(DecisionFormat.detail(d));
         detail.append(String.format(
                 Locale.ROOT, " · τ = %.2f · closed: %s · %d ms", d.getTau(), d.getReason(), d.getDecidedAfterMillis()));
@@ -198,6 +228,7 @@ public final class QueryView extends VBox {
                 .append(x.getNodeId())
                 .append(": ")
                 .append(x.getDetail()));
+        beyond.ifPresent(w -> detail.append("\n").append(w));
         bannerDetail.setText(detail.toString());
 
         askedText.setText(
@@ -231,6 +262,12 @@ public final class QueryView extends VBox {
             AnswerCard card = nodeCards.get(n);
             if (a != null) {
                 card.show(a, d);
+                card.injected(
+                        showInjected.get()
+                                ? injectedOn
+                                        .apply(n, r.getQuery().getSubmittedAtMillis())
+                                        .orElse(null)
+                                : null);
             } else {
                 card.showMissing();
             }

@@ -126,7 +126,8 @@ final class ByzantineAnswers {
         Passage p = passage(chunks.get((int) (seed(key) % chunks.size())));
         return new Produced(
                 composed(p, 0.85),
-                "gave the answer agreed with " + String.join(", ", group) + " (" + p.chunk() + ", collude)");
+                "gave the wrong answer its group " + String.join(", ", group) + " agreed on (" + p.chunk()
+                        + ", collude)");
     }
 
     private Produced garbage(Query query) {
