@@ -67,6 +67,7 @@ final class ClusterAsk {
         if (r.getDisputesCount() > 0) {
             r.getDisputesList().forEach(x -> out.println("!! DISPUTED by " + x.getNodeId() + ": " + x.getDetail()));
         }
+        r.getRejectedList().forEach(x -> out.println("!! every node rejected " + x + " (its signature)"));
         Answer winner = r.getAnswersList().stream()
                 .filter(a -> a.getNodeId().equals(d.getWinner()))
                 .findFirst()

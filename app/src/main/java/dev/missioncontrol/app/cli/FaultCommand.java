@@ -80,14 +80,16 @@ public final class FaultCommand implements Runnable {
                 "  collude NODES         the group (two or more) all give the same wrong answer",
                 "  garbage NODES         nonsense text",
                 "  silent NODES          alive, never answers",
-                "  stale NODES           answers with its answer to an earlier question"
+                "  stale NODES           answers with its answer to an earlier question",
+                "  impersonate NODE --as OTHER   also proposes answers as OTHER, signed with its own key (rejected)"
             })
     static final class Inject implements Callable<Integer> {
         @Parameters(
                 index = "0",
                 paramLabel = "TYPE",
                 description =
-                        "kill, pause, partition, slow-link, slow-node, hallucinate, collude, garbage, silent or stale")
+                        "kill, pause, partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale or"
+                                + " impersonate")
         String type;
 
         @Parameters(index = "1", paramLabel = "NODE[,NODE…]", split = ",", description = "The nodes, e.g. n2 or n1,n2")
@@ -98,6 +100,12 @@ public final class FaultCommand implements Runnable {
 
         @Option(names = "--delay-ms", paramLabel = "MS", description = "slow-link and slow-node: the added delay")
         Integer delayMillis;
+
+        @Option(
+                names = "--as",
+                paramLabel = "NODE",
+                description = "impersonate: the node whose id the forged answers carry")
+        String as;
 
         @Option(
                 names = "--timeout-s",
@@ -160,9 +168,11 @@ public final class FaultCommand implements Runnable {
                 case "slow-link" -> new Fault.SlowLink(nodes, delay());
                 case "slow-node" -> new Fault.SlowNode(nodes, delay());
                 case "hallucinate", "collude", "garbage", "silent", "stale" -> new Fault.Byzantine(type, nodes);
+                case "impersonate" -> new Fault.Byzantine(type, nodes, as == null ? "" : as);
                 default ->
-                    throw new IllegalArgumentException("unknown fault type '" + type + "'; known: kill, pause,"
-                            + " partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale");
+                    throw new IllegalArgumentException(
+                            "unknown fault type '" + type + "'; known: kill, pause,"
+                                    + " partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale, impersonate");
             };
         }
 

@@ -133,6 +133,8 @@ public final class DecisionFormat {
         ArrayNode disputes = o.putArray("disputes");
         r.getDisputesList()
                 .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
+        ArrayNode rejected = o.putArray("rejected");
+        r.getRejectedList().forEach(rejected::add);
         o.put("reason", d.getReason());
         o.put("decided_after_ms", d.getDecidedAfterMillis());
         if (elapsedMillis >= 0) {

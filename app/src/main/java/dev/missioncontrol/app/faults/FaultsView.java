@@ -42,6 +42,7 @@ public final class FaultsView extends VBox {
     private final Map<String, CheckBox> from = new LinkedHashMap<>();
     private final Spinner<Integer> delay = new Spinner<>(1, Fault.MAX_ANSWER_DELAY_MILLIS, 200, 100);
     private final FlowPane fromRow = new FlowPane(6, 4);
+    private final Label fromLabel = Fx.label("cut off from (none ticked: the rest)", "muted");
     private final HBox delayRow;
 
     public FaultsView(FaultsViewModel model) {
@@ -128,7 +129,7 @@ public final class FaultsView extends VBox {
                 new HBox(6, type, inject),
                 Fx.label("nodes", "muted"),
                 nodeRow,
-                labelled("cut off from (none ticked: the rest)", fromRow),
+                labelled(fromLabel, fromRow),
                 delayRow);
         shape();
 
@@ -163,7 +164,11 @@ public final class FaultsView extends VBox {
     }
 
     private static VBox labelled(String label, javafx.scene.Node content) {
-        VBox v = new VBox(2, Fx.label(label, "muted"), content);
+        return labelled(Fx.label(label, "muted"), content);
+    }
+
+    private static VBox labelled(Label label, javafx.scene.Node content) {
+        VBox v = new VBox(2, label, content);
         v.managedProperty().bind(v.visibleProperty());
         return v;
     }
@@ -171,7 +176,8 @@ public final class FaultsView extends VBox {
     /** Shows the parameters the chosen fault takes. */
     private void shape() {
         String t = type.getValue();
-        fromRow.getParent().setVisible("partition".equals(t));
+        fromRow.getParent().setVisible("partition".equals(t) || "impersonate".equals(t));
+        fromLabel.setText("impersonate".equals(t) ? "as (the first ticked)" : "cut off from (none ticked: the rest)");
         boolean slow = t.startsWith("slow");
         delayRow.setVisible(slow);
         delayRow.setManaged(slow);
@@ -189,6 +195,11 @@ public final class FaultsView extends VBox {
                     case "partition" -> new Fault.Partition(nodes, ticked(from));
                     case "slow-link" -> new Fault.SlowLink(nodes, delay.getValue());
                     case "slow-node" -> new Fault.SlowNode(nodes, delay.getValue());
+                    case "impersonate" ->
+                        new Fault.Byzantine(
+                                "impersonate",
+                                nodes,
+                                ticked(from).stream().findFirst().orElse(""));
                     default -> new Fault.Byzantine(type.getValue(), nodes);
                 });
     }

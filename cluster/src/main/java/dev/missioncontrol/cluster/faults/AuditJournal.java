@@ -190,6 +190,9 @@ public final class AuditJournal {
         if (fault.delayMillis() > 0) {
             f.put("delay_ms", fault.delayMillis());
         }
+        if (fault instanceof Fault.Byzantine b && !b.as().isEmpty()) {
+            f.put("as", b.as());
+        }
         return f;
     }
 
@@ -202,8 +205,8 @@ public final class AuditJournal {
             case "partition" -> new Fault.Partition(nodes, strings(f.path("from")));
             case "slow-link" -> new Fault.SlowLink(nodes, delay);
             case "slow-node" -> new Fault.SlowNode(nodes, delay);
-            case "hallucinate", "collude", "garbage", "silent", "stale" ->
-                new Fault.Byzantine(f.path("type").asText(), nodes);
+            case "hallucinate", "collude", "garbage", "silent", "stale", "impersonate" ->
+                new Fault.Byzantine(f.path("type").asText(), nodes, f.path("as").asText(""));
             default -> null; // a kind this version does not know: shown in the journal, not as a fault
         };
     }

@@ -90,18 +90,27 @@ public sealed interface Fault {
     /**
      * A Byzantine behaviour in the nodes' answer path: {@code hallucinate} (fluent, cited and wrong), {@code collude}
      * (the nodes, one group, all log the same wrong answer), {@code garbage} (nonsense), {@code silent} (alive, never
-     * answers), {@code stale} (its answer to an earlier question). The nodes keep running Raft honestly.
+     * answers), {@code stale} (its answer to an earlier question), {@code impersonate} (it also proposes answers under
+     * the id {@code as}, signed with its own key). The nodes keep running Raft honestly.
+     *
+     * @param as impersonate: the node whose id the forged answers carry; empty otherwise
      */
-    record Byzantine(String kind, List<String> nodes) implements Fault {
+    record Byzantine(String kind, List<String> nodes, String as) implements Fault {
         /** The behaviours, as scripts name them. */
-        public static final List<String> KINDS = List.of("hallucinate", "collude", "garbage", "silent", "stale");
+        public static final List<String> KINDS =
+                List.of("hallucinate", "collude", "garbage", "silent", "stale", "impersonate");
 
         public Byzantine {
             nodes = List.copyOf(nodes);
+            as = as == null ? "" : as;
             if (!KINDS.contains(kind)) {
                 throw new IllegalArgumentException(
                         "unknown Byzantine behaviour '" + kind + "' (known: " + String.join(", ", KINDS) + ")");
             }
+        }
+
+        public Byzantine(String kind, List<String> nodes) {
+            this(kind, nodes, "");
         }
 
         @Override
@@ -130,7 +139,8 @@ public sealed interface Fault {
                         + (p.from().isEmpty() ? "the rest" : String.join(", ", p.from()));
             case SlowLink s -> "slow-link " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
             case SlowNode s -> "slow-node " + String.join(", ", s.nodes()) + " +" + s.delayMillis() + " ms";
-            case Byzantine b -> b.kind() + " " + String.join(", ", b.nodes());
+            case Byzantine b ->
+                b.kind() + " " + String.join(", ", b.nodes()) + (b.as().isEmpty() ? "" : " as " + b.as());
         };
     }
 }

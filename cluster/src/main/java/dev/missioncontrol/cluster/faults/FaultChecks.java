@@ -133,6 +133,19 @@ final class FaultChecks {
                 if (b.kind().equals("collude") && b.nodes().size() < 2) {
                     return "Collusion needs a group of at least two nodes, for example: fault inject collude n3,n4";
                 }
+                if (b.kind().equals("impersonate")) {
+                    if (b.as().isEmpty()) {
+                        return "Name the node to impersonate, for example: fault inject impersonate n3 --as n1";
+                    }
+                    try {
+                        spec.node(b.as());
+                    } catch (IllegalArgumentException e) {
+                        return e.getMessage() + ".";
+                    }
+                    if (b.nodes().contains(b.as())) {
+                        return b.as() + " cannot impersonate itself: name another node with --as.";
+                    }
+                }
                 for (String n : b.nodes()) {
                     Optional<FaultRecord> already = controller.activeOn(n, Fault.Byzantine.class);
                     if (already.isPresent()) {

@@ -247,14 +247,41 @@ public final class FaultController implements AutoCloseable {
                     if (effect.isEmpty()) {
                         return Optional.empty();
                     }
+                    String also = "";
+                    if (b.kind().equals("impersonate")) {
+                        // Confirmed when the cluster was seen to reject it, not when the node says it tried.
+                        Optional<String> rejected = rejection(effect.get().getQueryId(), n, b.as());
+                        if (rejected.isEmpty()) {
+                            return Optional.empty();
+                        }
+                        also = "; the log " + rejected.get();
+                    }
                     seen.add(n + " " + effect.get().getWhat() + " for "
-                            + effect.get().getQueryId());
+                            + effect.get().getQueryId() + also);
                 } catch (RuntimeException unreachable) {
                     return Optional.empty();
                 }
             }
             return Optional.of(String.join("; ", seen));
         };
+    }
+    /** The rejection of a node's answer signed as another, on the record of a query, as a node's history holds it. */
+    private Optional<String> rejection(String queryId, String from, String as) {
+        for (var n : spec.nodes()) {
+            try {
+                for (QueryRecord r : client.history(n.id(), 20)) {
+                    if (r.getQuery().getId().equals(queryId)) {
+                        return r.getRejectedList().stream()
+                                .filter(x -> x.contains("from " + from + " signed as " + as))
+                                .findFirst()
+                                .map(x -> "rejected " + x);
+                    }
+                }
+            } catch (RuntimeException unreachable) {
+                // ask the next node
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- clearing and healing ----

@@ -57,6 +57,7 @@ final class FaultRules {
                 if (b.kind().equals("collude")) {
                     behaviour.addAllGroup(b.nodes());
                 }
+                behaviour.setAsNode(b.as());
                 b.nodes()
                         .forEach(n -> out.put(
                                 n,

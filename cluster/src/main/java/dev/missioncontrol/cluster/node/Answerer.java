@@ -131,7 +131,16 @@ final class Answerer {
         }
         dev.missioncontrol.models.generate.Answer honest = answer;
         FaultRule byzantine = faults.behaviour();
-        if (byzantine != null) {
+        if (byzantine != null && byzantine.getBehaviour().getKind().equals(ByzantineAnswers.IMPERSONATE)) {
+            // Its own answer is honest; beside it, a wrong one under another node's id, signed with its own key.
+            String as = byzantine.getBehaviour().getAsNode();
+            var forged = behaviours.forge(query, honest);
+            faults.produced(
+                    byzantine.getId(),
+                    query.getId(),
+                    "proposed an answer as " + as + ", signed with its own key (impersonate)");
+            logAs(as, query, forged.toJson(), voter.embedSymmetric(forged.answer()), start);
+        } else if (byzantine != null) {
             ByzantineAnswers.Produced p = behaviours.produce(byzantine.getBehaviour(), query, honest, previous);
             faults.produced(byzantine.getId(), query.getId(), p.what());
             answer = p.answer();
@@ -156,9 +165,14 @@ final class Answerer {
 
     /** Logs the answer, with its latency from the query's arrival here to now (a slow node's wait included). */
     private void log(Query query, String json, float[] vector, long startNanos) {
+        logAs(me, query, json, vector, startNanos);
+    }
+
+    /** Logs an answer under a node id: this node's own, or another's when it impersonates (the log rejects that). */
+    private void logAs(String nodeId, Query query, String json, float[] vector, long startNanos) {
         Answer.Builder a = Answer.newBuilder()
                 .setQueryId(query.getId())
-                .setNodeId(me)
+                .setNodeId(nodeId)
                 .setJson(json)
                 .setLatencyMillis((System.nanoTime() - startNanos) / 1e6)
                 .setRetrievalModel(model);
@@ -167,8 +181,8 @@ final class Answerer {
         }
         proposer.propose(
                 Entry.newBuilder().setAnswer(a).build(),
-                "answer to " + query.getId(),
-                () -> !state.isDecided(query.getId()) && !state.hasAnswerOf(query.getId(), me));
+                (nodeId.equals(me) ? "answer to " : "answer as " + nodeId + " to ") + query.getId(),
+                () -> !state.isDecided(query.getId()) && !state.hasAnswerOf(query.getId(), nodeId));
     }
 
     private void ingest(KnowledgeUpdate update) {

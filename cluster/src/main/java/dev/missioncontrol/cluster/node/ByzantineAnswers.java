@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *   <li>{@code collude}: every node of a group logs the same wrong answer, derived from the question and the group
  *       alone (not from the node's own model or retrieval), so the colluders agree with each other exactly.
  *   <li>{@code garbage}: nonsense words, confidently. {@code silent}: nothing is logged. {@code stale}: the node's
- *       answer to an earlier question.
+ *       answer to an earlier question. {@code impersonate}: its own answer stays honest, and a hallucination is
+ *       proposed under another node's id ({@link #forge}) — signed with its own key, which every node rejects.
  * </ul>
  *
  * <p>Deterministic for a given question, knowledge and group. Used on the node's answer worker only.
@@ -43,8 +44,9 @@ final class ByzantineAnswers {
             COLLUDE = "collude",
             GARBAGE = "garbage",
             SILENT = "silent",
-            STALE = "stale";
-    static final List<String> KINDS = List.of(HALLUCINATE, COLLUDE, GARBAGE, SILENT, STALE);
+            STALE = "stale",
+            IMPERSONATE = "impersonate";
+    static final List<String> KINDS = List.of(HALLUCINATE, COLLUDE, GARBAGE, SILENT, STALE, IMPERSONATE);
 
     /** A value: not part of a name (EPS_BATT_V2) or a designation (KESTREL-1, MSI-4). */
     private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}_])(?<![\\p{L}\\p{N}]-)\\d+(?:[.,]\\d+)*");
@@ -85,6 +87,11 @@ final class ByzantineAnswers {
                         : new Produced(previous, "repeated its answer to an earlier question (stale)");
             default -> throw new IllegalArgumentException("unknown behaviour " + behaviour.getKind());
         };
+    }
+
+    /** The wrong answer an impersonator proposes under another node's id: a hallucination. */
+    Answer forge(Query query, Answer honest) {
+        return hallucinate(query, honest).answer();
     }
 
     private Produced hallucinate(Query query, Answer honest) {

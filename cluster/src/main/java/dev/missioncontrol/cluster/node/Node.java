@@ -4,6 +4,8 @@ import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.KeyRegistration;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
@@ -87,7 +89,8 @@ public final class Node implements AutoCloseable {
         ScheduledExecutorService pushes = scheduled(id + "-push");
 
         NodeFaults faults = new NodeFaults(id, spec.group().toString(), dataDir);
-        this.proposer = new Proposer(spec, id, tag, later);
+        NodeKeys keys = NodeKeys.inDir(dataDir);
+        this.proposer = new Proposer(spec, id, tag, later, keys);
         RaftGroup group = RaftSetup.group(spec);
         Path raftDir = dataDir.resolve("raft");
         Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
@@ -103,6 +106,7 @@ public final class Node implements AutoCloseable {
         });
         Duties duties = new Duties(id);
         this.stateMachine = new QueryStateMachine(duties);
+        proposer.registeredWhen(() -> stateMachine.hasKey(id));
         this.raft = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))
                 .setGroup(group)
@@ -134,6 +138,14 @@ public final class Node implements AutoCloseable {
             }
             throw e;
         }
+        // This node's public key, registered through the log so every node can check what it signs.
+        proposer.propose(
+                Entry.newBuilder()
+                        .setKeyRegistration(
+                                KeyRegistration.newBuilder().setNodeId(id).setPublicKey(keys.publicKey()))
+                        .build(),
+                "key registration",
+                () -> !stateMachine.hasKey(id));
         this.apiThreads = Executors.newFixedThreadPool(4, named(id + "-api"));
         this.api = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.apiPort()))
                 .executor(apiThreads)

@@ -209,6 +209,7 @@ final class NodeRuntime {
                 e.getDispute().getQueryId() + " by " + e.getDispute().getNodeId();
             case KNOWLEDGE_UPDATE -> e.getKnowledgeUpdate().getDoc();
             case NO_OP -> "no-op";
+            case KEY_REGISTRATION -> "key of " + e.getKeyRegistration().getNodeId();
             default -> "";
         };
     }

@@ -46,7 +46,10 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     }
 
     private NodeStatus status() {
-        return runtime.status(stateMachine.decisions());
+        return runtime.status(stateMachine.decisions()).toBuilder()
+                .setRejectedEntries(stateMachine.rejectedCount())
+                .addAllRejections(stateMachine.rejections(10))
+                .build();
     }
 
     @Override

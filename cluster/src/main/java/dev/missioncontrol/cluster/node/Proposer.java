@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a node puts its own entries (answers, decisions, disputes) into the log, and keeps trying while they are still
- * wanted.
+ * How a node puts its own entries (answers, decisions, disputes) into the log, signed with its own key
+ * ({@link Signatures}), and keeps trying while they are still wanted.
  *
  * <p>A Ratis client whose request runs out of retries closes its ordered window for good, and every later request
  * with it: a node cut off or frozen for longer than the client's patience would never propose again. So a failed
@@ -42,12 +42,15 @@ final class Proposer implements AutoCloseable {
     private final String nodeId;
     private final String tag;
     private final ScheduledExecutorService retries;
+    private final NodeKeys keys;
+    private volatile BooleanSupplier registered = () -> true;
     private volatile RaftClient client;
     private volatile String leader;
     private volatile boolean closed;
 
-    Proposer(ClusterSpec spec, String nodeId, String tag, ScheduledExecutorService retries) {
+    Proposer(ClusterSpec spec, String nodeId, String tag, ScheduledExecutorService retries, NodeKeys keys) {
         this.spec = spec;
+        this.keys = keys;
         this.nodeId = nodeId;
         this.tag = tag;
         this.retries = retries;
@@ -60,7 +63,42 @@ final class Proposer implements AutoCloseable {
      * @param what for the log: "answer to q1"
      */
     void propose(Entry entry, String what, BooleanSupplier stillWanted) {
-        attempt(Message.valueOf(ByteString.copyFrom(entry.toByteArray())), what, stillWanted, 1);
+        Entry signed = Signatures.sign(entry, keys.privateKey());
+        Message message = Message.valueOf(ByteString.copyFrom(signed.toByteArray()));
+        if (Signatures.signed(entry)) {
+            afterRegistration(message, what, stillWanted);
+        } else {
+            attempt(message, what, stillWanted, 1);
+        }
+    }
+
+    /**
+     * Where this node learns that its key registration is in its own state machine. A signed entry waits for it: once
+     * the registration is applied here, every node applies it before anything proposed later, so no node rejects the
+     * entry for a key it has not seen yet (a rejected entry is not proposed again).
+     */
+    void registeredWhen(BooleanSupplier registered) {
+        this.registered = registered;
+    }
+
+    private void afterRegistration(Message message, String what, BooleanSupplier stillWanted) {
+        if (closed) {
+            return;
+        }
+        if (registered.getAsBoolean()) {
+            // Sent once whatever stillWanted says (a slow node's answer after the decision is kept as late).
+            attempt(message, what, stillWanted, 1);
+            return;
+        }
+        if (!stillWanted.getAsBoolean()) {
+            return;
+        }
+        try {
+            retries.schedule(
+                    () -> afterRegistration(message, what, stillWanted), RETRY_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The node is closing: nothing more to propose.
+        }
     }
 
     private void attempt(Message message, String what, BooleanSupplier stillWanted, int attempt) {

@@ -4,6 +4,7 @@ import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.Dispute;
 import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.KeyRegistration;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.Query;
 import dev.missioncontrol.cluster.proto.QueryRecord;
@@ -84,6 +85,13 @@ public final class QueryStateMachine extends BaseStateMachine {
     private final Listener listener;
     private final Map<String, QueryRecord.Builder> records = new LinkedHashMap<>();
     private final List<KnowledgeUpdate> knowledge = new ArrayList<>();
+    /** Every node's registered public key, in registration order; once there is one, entries must be signed. */
+    private final Map<String, KeyRegistration> keys = new LinkedHashMap<>();
+
+    private final Map<String, java.security.PublicKey> publicKeys = new LinkedHashMap<>();
+    /** Every entry rejected because its signature does not verify, oldest first. */
+    private final List<String> rejections = new ArrayList<>();
+
     private final Map<String, List<CompletableFuture<QueryRecord>>> waiters = new ConcurrentHashMap<>();
 
     public QueryStateMachine(Listener listener) {
@@ -124,6 +132,9 @@ public final class QueryStateMachine extends BaseStateMachine {
         synchronized (this) {
             records.clear();
             knowledge.clear();
+            keys.clear();
+            publicKeys.clear();
+            rejections.clear();
         }
         load(storage.loadLatestSnapshot());
         // Ratis reinitializes only after installing a snapshot the leader sent: this node was behind the purged log.
@@ -196,7 +207,28 @@ public final class QueryStateMachine extends BaseStateMachine {
     }
 
     String apply(Entry e, long index) {
+        // Once any node has registered its key, an entry that speaks for a node must carry that node's signature.
+        if (Signatures.signed(e) && !publicKeys.isEmpty()) {
+            String why = Signatures.rejection(e, publicKeys);
+            if (why != null) {
+                return reject(e, why, index);
+            }
+        }
         switch (e.getKindCase()) {
+            case KEY_REGISTRATION -> {
+                KeyRegistration k = e.getKeyRegistration();
+                KeyRegistration known = keys.get(k.getNodeId());
+                if (known != null) {
+                    return known.getPublicKey().equals(k.getPublicKey())
+                            ? "key of " + k.getNodeId() + " already registered"
+                            : reject(e, "a second key for " + k.getNodeId() + " (its first one stays)", index);
+                }
+                if (k.getNodeId().isBlank() || Signatures.publicKey(k.getPublicKey()) == null) {
+                    return reject(e, "a key registration that holds no Ed25519 key", index);
+                }
+                register(k);
+                return "key of " + k.getNodeId();
+            }
             case QUERY -> {
                 Query q = e.getQuery();
                 if (records.containsKey(q.getId())) {
@@ -268,6 +300,47 @@ public final class QueryStateMachine extends BaseStateMachine {
                 return "ignored empty entry";
             }
         }
+    }
+
+    private void register(KeyRegistration k) {
+        keys.put(k.getNodeId(), k);
+        publicKeys.put(k.getNodeId(), Signatures.publicKey(k.getPublicKey()));
+    }
+
+    /** Records a rejected entry, on the record of its query when it has one; deterministic like the rest. */
+    private String reject(Entry e, String why, long index) {
+        String line = "rejected " + why;
+        rejections.add(line);
+        String queryId =
+                switch (e.getKindCase()) {
+                    case ANSWER -> e.getAnswer().getQueryId();
+                    case DECISION -> e.getDecision().getQueryId();
+                    case DISPUTE -> e.getDispute().getQueryId();
+                    default -> "";
+                };
+        QueryRecord.Builder r = records.get(queryId);
+        if (r != null) {
+            r.addRejected(why).setChangedIndex(index);
+            if (r.hasDecision()) {
+                listener.onRecordChanged(r.build());
+            }
+        }
+        log.warn("Entry {} {}", index, line);
+        return line;
+    }
+
+    /** Whether a node's public key is registered. */
+    public synchronized boolean hasKey(String nodeId) {
+        return keys.containsKey(nodeId);
+    }
+
+    /** How many entries were rejected, and the last {@code last} of them, oldest first. */
+    public synchronized List<String> rejections(int last) {
+        return List.copyOf(rejections.subList(Math.max(0, rejections.size() - last), rejections.size()));
+    }
+
+    public synchronized int rejectedCount() {
+        return rejections.size();
     }
 
     /** Every record, oldest first (a copy). */
@@ -343,6 +416,8 @@ public final class QueryStateMachine extends BaseStateMachine {
             snapshot = Snapshot.newBuilder()
                     .addAllRecords(history())
                     .addAllKnowledge(knowledge)
+                    .addAllKeys(keys.values())
+                    .addAllRejections(rejections)
                     .build();
         }
         if (last == null || last.getIndex() < 0) {
@@ -387,6 +462,11 @@ public final class QueryStateMachine extends BaseStateMachine {
             }
             knowledge.clear();
             knowledge.addAll(snapshot.getKnowledgeList());
+            keys.clear();
+            publicKeys.clear();
+            snapshot.getKeysList().forEach(this::register);
+            rejections.clear();
+            rejections.addAll(snapshot.getRejectionsList());
             setLastAppliedTermIndex(single.getTermIndex());
         }
         snapshot.getKnowledgeList().forEach(listener::onKnowledge);

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Byzantine behaviours injected into four real node JVMs (n = 4, f = 1, q = 3) through the fault controller, each
  * confirmed by the node's own report that its next answer was produced by the fault, and each judged by the vote: one
  * hallucinating node never wins and the other three reach CONSENSUS; two colluders are beyond f, so nothing wins; a
- * silent node leaves the decision DEGRADED at the deadline; garbage and stale answers are outvoted. In order; each step
- * ends healed.
+ * silent node leaves the decision DEGRADED at the deadline; garbage and stale answers are outvoted; an answer one node
+ * signs as another is rejected by every node, and the real node's answer still counts. In order; each step ends healed.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -176,6 +176,28 @@ class ByzantineIT {
             assertThat(e.getDecision().getWinner()).isNotEqualTo("n1");
         } finally {
             healed(stale.id());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anImpersonatedAnswerIsRejectedByEveryNodeAndTheRealNodesAnswerStillCounts() throws Exception {
+        FaultRecord r = confirmed(new Fault.Byzantine("impersonate", List.of("n3"), "n1"));
+        try {
+            assertThat(r.observed()).contains("rejected an answer from n3 signed as n1");
+            QueryRecord d = ask(questions.get(41));
+            assertThat(d.getRejectedList()).contains("an answer from n3 signed as n1");
+            assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+            assertThat(d.getDecision().getAgreeingList()).contains("n1", "n3");
+            assertThat(d.getAnswersList())
+                    .extracting(Answer::getNodeId)
+                    .containsExactlyInAnyOrder("n1", "n2", "n3", "n4");
+            cluster.await(
+                    "every node to count its rejections", Duration.ofSeconds(10), () -> cluster.client.status().stream()
+                            .allMatch(s -> s.getRejectedEntries() >= 2
+                                    && s.getRejectionsList().contains("rejected an answer from n3 signed as n1")));
+        } finally {
+            healed(r.id());
         }
     }
 }
