@@ -101,6 +101,15 @@ public final class ConsoleCommand implements Callable<Integer> {
     static final class Screenshots {
         private Screenshots() {}
 
+        /** Heals every fault from the faults panel and waits until healing has ended. */
+        private static void healAll(ConsoleDriver d, Console c) throws Exception {
+            d.fx(() -> {
+                c.faults().healAll();
+                return null;
+            });
+            d.await("heal all", 120_000, () -> !c.faults().healingProperty().get());
+        }
+
         /** Injects a Byzantine fault from the faults panel and waits until it is confirmed. */
         private static void byzantine(ConsoleDriver d, Console c, Fault fault) throws Exception {
             d.fx(() -> {
@@ -192,11 +201,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 d.select("query");
                 Thread.sleep(300);
                 d.screenshot(dir.resolve("console-byzantine.png"));
-                d.fx(() -> {
-                    c.faults().healAll();
-                    return null;
-                });
-                d.await("heal all", 120_000, () -> !c.faults().healingProperty().get());
+                healAll(d, c);
                 List<String> group = prepared.spec().nodes().stream()
                         .skip(prepared.spec().size() - 2L)
                         .map(n -> n.id())
@@ -207,11 +212,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                         + colluded.getDecision().getStatus());
                 Thread.sleep(300);
                 d.screenshot(dir.resolve("console-byzantine-beyond.png"));
-                d.fx(() -> {
-                    c.faults().healAll();
-                    return null;
-                });
-                d.await("heal all", 120_000, () -> !c.faults().healingProperty().get());
+                healAll(d, c);
                 for (String tab : List.of("charts", "history", "audit")) {
                     d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));

@@ -167,13 +167,14 @@ public final class FaultCommand implements Runnable {
                 case "partition" -> new Fault.Partition(nodes, from);
                 case "slow-link" -> new Fault.SlowLink(nodes, delay());
                 case "slow-node" -> new Fault.SlowNode(nodes, delay());
-                case "hallucinate", "collude", "garbage", "silent", "stale" -> new Fault.Byzantine(type, nodes);
                 case "impersonate" -> new Fault.Byzantine(type, nodes, as == null ? "" : as);
-                default ->
-                    throw new IllegalArgumentException(
-                            "unknown fault type '" + type + "'; known: kill, pause,"
-                                    + " partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale, impersonate");
+                default -> Fault.Byzantine.KINDS.contains(type) ? new Fault.Byzantine(type, nodes) : unknownType();
             };
+        }
+
+        private Fault unknownType() {
+            throw new IllegalArgumentException("unknown fault type '" + type + "'; known: kill, pause, partition,"
+                    + " slow-link, slow-node, " + String.join(", ", Fault.Byzantine.KINDS));
         }
 
         private int delay() {

@@ -267,7 +267,7 @@ public final class FaultsViewModel implements AutoCloseable {
     public java.util.Optional<String> byzantineAt(String node, long atMillis) {
         return records.stream()
                 .filter(r -> r.fault().byzantine() && r.fault().nodes().contains(node))
-                .filter(r -> r.injectedAt() <= atMillis && (r.healedAt() == 0 || r.healedAt() >= atMillis))
+                .filter(r -> r.activeAt(atMillis))
                 .reduce((a, b) -> b)
                 .map(r -> r.fault().type() + " " + r.id());
     }
@@ -277,9 +277,8 @@ public final class FaultsViewModel implements AutoCloseable {
      * than the vote tolerates ("2 Byzantine of 3 (n2, n3): beyond f = 0 — the vote cannot be trusted"). FX thread.
      */
     public java.util.Optional<String> byzantineWarningAt(long atMillis) {
-        List<FaultRecord> then = records.stream()
-                .filter(r -> r.injectedAt() <= atMillis && (r.healedAt() == 0 || r.healedAt() >= atMillis))
-                .toList();
+        List<FaultRecord> then =
+                records.stream().filter(r -> r.activeAt(atMillis)).toList();
         return Tolerance.byzantineWarning(controller.spec(), then);
     }
 

@@ -205,9 +205,11 @@ public final class AuditJournal {
             case "partition" -> new Fault.Partition(nodes, strings(f.path("from")));
             case "slow-link" -> new Fault.SlowLink(nodes, delay);
             case "slow-node" -> new Fault.SlowNode(nodes, delay);
-            case "hallucinate", "collude", "garbage", "silent", "stale", "impersonate" ->
-                new Fault.Byzantine(f.path("type").asText(), nodes, f.path("as").asText(""));
-            default -> null; // a kind this version does not know: shown in the journal, not as a fault
+            default ->
+                Fault.Byzantine.KINDS.contains(f.path("type").asText())
+                        ? new Fault.Byzantine(
+                                f.path("type").asText(), nodes, f.path("as").asText(""))
+                        : null; // a kind this version does not know: shown in the journal, not as a fault
         };
     }
 

@@ -39,6 +39,11 @@ public record FaultRecord(
         }
     }
 
+    /** Whether it was in effect at a moment (wall clock, ms): injected by then, not healed before. */
+    public boolean activeAt(long atMillis) {
+        return injectedAt <= atMillis && (healedAt == 0 || healedAt >= atMillis);
+    }
+
     /** Still in effect: not healed. */
     public boolean active() {
         return state != State.HEALED;

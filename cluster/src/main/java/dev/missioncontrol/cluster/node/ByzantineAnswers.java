@@ -116,10 +116,11 @@ final class ByzantineAnswers {
             }
         }
         if (other == null) {
-            List<Chunk> ofDoc = pipeline.knowledge().chunks().stream()
+            List<Chunk> all = pipeline.knowledge().chunks();
+            List<Chunk> ofDoc = all.stream()
                     .filter(c -> c.doc().equals(doc) && !cited.contains(c.id()))
                     .toList();
-            List<Chunk> pool = ofDoc.isEmpty() ? pipeline.knowledge().chunks() : ofDoc;
+            List<Chunk> pool = ofDoc.isEmpty() ? all : ofDoc;
             other = passage(pool.get((int) (seed(query.getText()) % pool.size())));
         }
         return new Produced(

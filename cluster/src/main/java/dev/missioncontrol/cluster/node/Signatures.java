@@ -29,10 +29,11 @@ final class Signatures {
 
     /** The entry signed with {@code key} (entries that carry no signature are returned as they are). */
     static Entry sign(Entry e, PrivateKey key) {
-        if (!signed(e)) {
-            return e;
-        }
-        ByteString sig = ByteString.copyFrom(sign(content(e), key));
+        return signed(e) ? withSignature(e, ByteString.copyFrom(sign(content(e), key))) : e;
+    }
+
+    /** The entry with this signature in its signature field. */
+    private static Entry withSignature(Entry e, ByteString sig) {
         return switch (e.getKindCase()) {
             case ANSWER ->
                 e.toBuilder()
@@ -71,24 +72,7 @@ final class Signatures {
 
     /** What is signed: the entry with its signature left empty. */
     static byte[] content(Entry e) {
-        return switch (e.getKindCase()) {
-            case ANSWER ->
-                e.toBuilder()
-                        .setAnswer(e.getAnswer().toBuilder().clearSignature())
-                        .build()
-                        .toByteArray();
-            case DECISION ->
-                e.toBuilder()
-                        .setDecision(e.getDecision().toBuilder().clearSignature())
-                        .build()
-                        .toByteArray();
-            case DISPUTE ->
-                e.toBuilder()
-                        .setDispute(e.getDispute().toBuilder().clearSignature())
-                        .build()
-                        .toByteArray();
-            default -> e.toByteArray();
-        };
+        return withSignature(e, ByteString.EMPTY).toByteArray();
     }
 
     static byte[] sign(byte[] content, PrivateKey key) {

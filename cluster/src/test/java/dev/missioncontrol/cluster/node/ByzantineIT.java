@@ -74,16 +74,19 @@ class ByzantineIT {
         return cluster.client.submit(question).get(60, TimeUnit.SECONDS);
     }
 
-    private static FaultRecord confirmed(Fault fault) throws Exception {
-        FaultRecord r = faults.inject(fault);
-        FaultRecord done = faults.confirmation(r.id()).get(90, TimeUnit.SECONDS);
-        assertThat(done.state()).as(done.problem()).isEqualTo(FaultRecord.State.CONFIRMED);
-        return done;
+    /** What a step does while its fault is in effect. */
+    private interface Step {
+        void run(FaultRecord fault) throws Exception;
     }
 
-    private static void healed(String id) throws Exception {
-        faults.clear(id);
-        assertThat(faults.recovery(id).get(200, TimeUnit.SECONDS).recoveredAt()).isPositive();
+    /** Injects a fault, waits for its confirmation, runs the step, and heals the fault whatever the step did. */
+    private static void whileInEffect(Fault fault, Step step) throws Exception {
+        FaultRecord r = FaultSteps.confirmed(faults, fault);
+        try {
+            step.run(r);
+        } finally {
+            FaultSteps.healed(faults, r.id());
+        }
     }
 
     private static Tolerance tolerance() {
@@ -103,8 +106,7 @@ class ByzantineIT {
     @Test
     @Order(1)
     void oneHallucinatingNodeOfFourNeverWinsAndTheOtherThreeAgree() throws Exception {
-        FaultRecord r = confirmed(new Fault.Byzantine("hallucinate", List.of("n4")));
-        try {
+        whileInEffect(new Fault.Byzantine("hallucinate", List.of("n4")), r -> {
             assertThat(r.observed()).contains("n4 answered from another section");
             assertThat(tolerance().byzantineWords()).isEqualTo("1 Byzantine of 4 (n4): within f = 1");
             int differed = 0;
@@ -118,16 +120,13 @@ class ByzantineIT {
                 }
             }
             assertThat(differed).as("n4's answers differ from the honest ones").isEqualTo(20);
-        } finally {
-            healed(r.id());
-        }
+        });
     }
 
     @Test
     @Order(2)
     void twoCollidersOfFourAreBeyondFAndNothingWins() throws Exception {
-        FaultRecord r = confirmed(new Fault.Byzantine("collude", List.of("n3", "n4")));
-        try {
+        whileInEffect(new Fault.Byzantine("collude", List.of("n3", "n4")), r -> {
             Tolerance t = tolerance();
             assertThat(t.byzantineBeyond()).isTrue();
             assertThat(t.byzantineWords()).endsWith("beyond f = 1 — the vote cannot be trusted");
@@ -136,54 +135,42 @@ class ByzantineIT {
                 assertThat(text(d, "n3")).as("the colluders agree exactly").isEqualTo(text(d, "n4"));
                 assertThat(d.getDecision().getStatus()).as(q).isEqualTo(DecisionStatus.NO_CONSENSUS);
             }
-        } finally {
-            healed(r.id());
-        }
+        });
     }
 
     @Test
     @Order(3)
     void aSilentNodeLeavesTheDecisionDegradedAtTheDeadline() throws Exception {
-        FaultRecord r = confirmed(new Fault.Byzantine("silent", List.of("n2")));
-        try {
+        whileInEffect(new Fault.Byzantine("silent", List.of("n2")), r -> {
             assertThat(r.observed()).contains("withheld its answer (silent)");
             QueryRecord d = ask(questions.get(25));
             assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.DEGRADED);
             assertThat(d.getDecision().getNodesList()).doesNotContain("n2");
             assertThat(d.getDecision().getReason()).contains("deadline");
-        } finally {
-            healed(r.id());
-        }
+        });
     }
 
     @Test
     @Order(4)
     void garbageAndStaleAnswersAreOutvoted() throws Exception {
-        FaultRecord garbage = confirmed(new Fault.Byzantine("garbage", List.of("n3")));
-        try {
+        whileInEffect(new Fault.Byzantine("garbage", List.of("n3")), garbage -> {
             QueryRecord d = ask(questions.get(26));
             assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
             assertThat(d.getDecision().getAgreeingList()).hasSize(3).doesNotContain("n3");
-        } finally {
-            healed(garbage.id());
-        }
-        FaultRecord stale = confirmed(new Fault.Byzantine("stale", List.of("n1")));
-        try {
+        });
+        whileInEffect(new Fault.Byzantine("stale", List.of("n1")), stale -> {
             assertThat(stale.observed()).contains("repeated its answer to an earlier question");
             QueryRecord e = ask(questions.get(40));
             assertThat(e.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
             assertThat(e.getDecision().getAgreeingList()).doesNotContain("n1");
             assertThat(e.getDecision().getWinner()).isNotEqualTo("n1");
-        } finally {
-            healed(stale.id());
-        }
+        });
     }
 
     @Test
     @Order(5)
     void anImpersonatedAnswerIsRejectedByEveryNodeAndTheRealNodesAnswerStillCounts() throws Exception {
-        FaultRecord r = confirmed(new Fault.Byzantine("impersonate", List.of("n3"), "n1"));
-        try {
+        whileInEffect(new Fault.Byzantine("impersonate", List.of("n3"), "n1"), r -> {
             assertThat(r.observed()).contains("rejected an answer from n3 signed as n1");
             QueryRecord d = ask(questions.get(41));
             assertThat(d.getRejectedList()).contains("an answer from n3 signed as n1");
@@ -196,8 +183,6 @@ class ByzantineIT {
                     "every node to count its rejections", Duration.ofSeconds(10), () -> cluster.client.status().stream()
                             .allMatch(s -> s.getRejectedEntries() >= 2
                                     && s.getRejectionsList().contains("rejected an answer from n3 signed as n1")));
-        } finally {
-            healed(r.id());
-        }
+        });
     }
 }

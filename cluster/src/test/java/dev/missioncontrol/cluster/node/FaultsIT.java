@@ -78,17 +78,11 @@ class FaultsIT {
     }
 
     private static FaultRecord confirmed(Fault fault) throws Exception {
-        FaultRecord r = faults.inject(fault);
-        FaultRecord done = faults.confirmation(r.id()).get(90, TimeUnit.SECONDS);
-        assertThat(done.state()).as(done.problem()).isEqualTo(FaultRecord.State.CONFIRMED);
-        return done;
+        return FaultSteps.confirmed(faults, fault);
     }
 
     private static FaultRecord healed(String id) throws Exception {
-        faults.clear(id);
-        FaultRecord r = faults.recovery(id).get(200, TimeUnit.SECONDS);
-        assertThat(r.recoveredAt()).as("%s back in sync", id).isPositive();
-        return r;
+        return FaultSteps.healed(faults, id);
     }
 
     private static List<String> followers() {

@@ -269,20 +269,10 @@ public final class Scope {
         List<String> out = new ArrayList<>();
         for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (!w.isEmpty()) {
-                out.add(singular(w));
+                out.add(Terms.stem(w));
             }
         }
         return out;
-    }
-
-    private static String singular(String w) {
-        if (w.length() > 4 && w.endsWith("ies")) {
-            return w.substring(0, w.length() - 3) + "y";
-        }
-        if (w.length() > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us")) {
-            return w.substring(0, w.length() - 1);
-        }
-        return w;
     }
 
     private static java.util.function.Predicate<List<String>> contained(List<String> words) {

@@ -156,8 +156,8 @@ public final class Terms {
         }
         terms.add(stem(w));
     }
-
-    static String stem(String w) {
+    /** The light plural stem of a lower-case word ("heaters" → "heater", "batteries" → "battery"). */
+    public static String stem(String w) {
         if (w.length() > 4 && w.endsWith("ies")) {
             return w.substring(0, w.length() - 3) + "y";
         }
