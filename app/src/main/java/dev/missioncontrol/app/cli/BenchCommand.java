@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Embed.class,
             BenchCommand.Cluster.class,
             BenchCommand.ConsoleFigures.class,
-            BenchCommand.Faults.class
+            BenchCommand.Faults.class,
+            BenchCommand.Byzantine.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -202,6 +203,42 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             var figures = FaultBench.run(pipeline.toConfig().dataDir(), trials, out);
+            if (json) {
+                out.println(figures);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code bench byzantine}: one hallucinating node of 3 and of 4, and the cost of signed entries. */
+    @Command(
+            name = "byzantine",
+            mixinStandardHelpOptions = true,
+            description = "Real clusters of 3 and 4 nodes with one hallucinating node: over the evaluation set's"
+                    + " answerable questions, the share the hallucination won and the share resolved to a correct"
+                    + " answer; then the Ed25519 sign and verify cost per log entry.")
+    static final class Byzantine implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Option(
+                names = "--questions",
+                defaultValue = "0",
+                description = "Ask only the first N answerable questions (default: all of them).")
+        int questions;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var figures = dev.missioncontrol.app.bench.ByzantineBench.run(
+                    pipeline.toConfig().dataDir(), questions, out);
             if (json) {
                 out.println(figures);
             }

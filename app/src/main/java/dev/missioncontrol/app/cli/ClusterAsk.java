@@ -58,14 +58,27 @@ final class ClusterAsk {
             print(r, d, ms, warning, out);
         }
         out.flush();
-        return DecisionFormat.valid(d) ? 0 : 3;
+        return exitCode(r);
+    }
+
+    /** 0 for a valid decision; 3 when no answer is valid (NO_CONSENSUS); 4 when the followers overruled the leader. */
+    static int exitCode(QueryRecord r) {
+        if (DecisionFormat.disputed(r)) {
+            return 4;
+        }
+        return DecisionFormat.valid(r.getDecision()) ? 0 : 3;
     }
 
     private static void print(QueryRecord r, Decision d, double ms, Optional<String> warning, PrintWriter out) {
+        if (DecisionFormat.disputed(r)) {
+            out.println("!! " + DecisionFormat.verdict(r));
+            r.getDisputesList().forEach(x -> out.println("!!   " + x.getNodeId() + ": " + x.getDetail()));
+        }
         out.println("== " + DecisionFormat.banner(d) + " ==");
         warning.ifPresent(w -> out.println("!! WARNING: " + w));
-        if (r.getDisputesCount() > 0) {
-            r.getDisputesList().forEach(x -> out.println("!! DISPUTED by " + x.getNodeId() + ": " + x.getDetail()));
+        DecisionFormat.minorityDisputes(r).forEach(x -> out.println("!! " + x));
+        if (!r.getVerified()) {
+            out.println("!! " + DecisionFormat.verdict(r));
         }
         r.getRejectedList().forEach(x -> out.println("!! every node rejected " + x + " (its signature)"));
         Answer winner = r.getAnswersList().stream()
@@ -107,6 +120,9 @@ final class ClusterAsk {
         }
         out.printf(
                 Locale.ROOT, "query %s decided in %.0f ms (%s)%n", r.getQuery().getId(), ms, d.getReason());
+        if (r.getVerified() && !DecisionFormat.disputed(r)) {
+            out.println(DecisionFormat.verdict(r));
+        }
     }
 
     private static String abbreviate(String s) {

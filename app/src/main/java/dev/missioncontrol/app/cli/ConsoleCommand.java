@@ -213,6 +213,15 @@ public final class ConsoleCommand implements Callable<Integer> {
                 Thread.sleep(300);
                 d.screenshot(dir.resolve("console-byzantine-beyond.png"));
                 healAll(d, c);
+                // A lying leader: made the leader by the injection, overruled by every honest follower.
+                String lying = prepared.spec().nodes().get(1).id();
+                byzantine(d, c, new Fault.Byzantine("lying-leader", List.of(lying)));
+                QueryRecord overruled = d.ask("What is the nominal main bus voltage?", 60_000);
+                out.println(lying + " a lying leader: overruled " + overruled.hasOverruled() + " by "
+                        + overruled.getOverruledByList());
+                Thread.sleep(300);
+                d.screenshot(dir.resolve("console-byzantine-disputed.png"));
+                healAll(d, c);
                 for (String tab : List.of("charts", "history", "audit")) {
                     d.select(tab);
                     d.screenshot(dir.resolve("console-" + tab + ".png"));

@@ -81,6 +81,8 @@ public final class FaultCommand implements Runnable {
                 "  garbage NODES         nonsense text",
                 "  silent NODES          alive, never answers",
                 "  stale NODES           answers with its answer to an earlier question",
+                "  lying-leader NODE     made the leader; publishes decisions that do not follow from the answers",
+                "                        (another winner, CONSENSUS, a falsified matrix): the followers overrule it",
                 "  impersonate NODE --as OTHER   also proposes answers as OTHER, signed with its own key (rejected)"
             })
     static final class Inject implements Callable<Integer> {
@@ -88,8 +90,8 @@ public final class FaultCommand implements Runnable {
                 index = "0",
                 paramLabel = "TYPE",
                 description =
-                        "kill, pause, partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale or"
-                                + " impersonate")
+                        "kill, pause, partition, slow-link, slow-node, hallucinate, collude, garbage, silent, stale,"
+                                + " lying-leader or impersonate")
         String type;
 
         @Parameters(index = "1", paramLabel = "NODE[,NODE…]", split = ",", description = "The nodes, e.g. n2 or n1,n2")

@@ -26,9 +26,57 @@ public final class DecisionFormat {
 
     private DecisionFormat() {}
 
-    /** A record's place on the status scale: disputed → critical; else by the vote's status. */
+    /**
+     * A record's place on the status scale: disputed (the followers overruled the leader) → critical; a dispute that did
+     * not overrule at least caution; else by the vote's status. (A decision not yet verified says so in words: it is
+     * every decision's state for the few milliseconds before the followers' endorsements are logged.)
+     */
     public static Status status(QueryRecord r) {
-        return r.getDisputesCount() > 0 ? Status.CRITICAL : status(r.getDecision());
+        if (disputed(r)) {
+            return Status.CRITICAL;
+        }
+        Status s = status(r.getDecision());
+        return r.getDisputesCount() > 0 && s == Status.NORMAL ? Status.CAUTION : s;
+    }
+
+    /** Whether q(n) followers recomputed the vote and overruled the leader's decision: the record's decision is theirs. */
+    public static boolean disputed(QueryRecord r) {
+        return r.hasOverruled();
+    }
+
+    /**
+     * Who vouches for the decision, in words: "DISPUTED — n2, n3, n4 recomputed the vote and overruled the leader n1,
+     * which named n4 the winner with CONSENSUS: the result shown is theirs", "verified by n1 (leader), n2, n3", or "not
+     * verified: only n1 (leader) computed this decision so far, q = 3 needed".
+     */
+    public static String verdict(QueryRecord r) {
+        Decision d = r.getDecision();
+        if (disputed(r)) {
+            Decision o = r.getOverruled();
+            return "DISPUTED — " + String.join(", ", r.getOverruledByList())
+                    + " recomputed the vote from the logged answers and overruled the leader " + o.getLeaderId()
+                    + ", which named " + (o.getWinner().isEmpty() ? "no winner" : o.getWinner() + " the winner")
+                    + " with "
+                    + title(o) + ": the result shown is theirs";
+        }
+        List<String> by = new java.util.ArrayList<>();
+        by.add(d.getLeaderId() + " (leader)");
+        by.addAll(r.getEndorsedByList());
+        if (r.getVerified()) {
+            return "verified by " + String.join(", ", by);
+        }
+        return "not verified: only " + String.join(", ", by) + " computed this decision so far, q = " + d.getQuorum()
+                + " needed";
+    }
+
+    /** Disputes that did not overrule the leader, one line each: "n3 disputed: recomputed winner n3, …". */
+    public static List<String> minorityDisputes(QueryRecord r) {
+        if (disputed(r)) {
+            return List.of();
+        }
+        return r.getDisputesList().stream()
+                .map(x -> x.getNodeId() + " disputed: " + x.getDetail())
+                .toList();
     }
 
     /** A decision's place on the status scale: consensus normal, degraded caution, no consensus critical. */
@@ -129,10 +177,27 @@ public final class DecisionFormat {
         for (dev.missioncontrol.cluster.proto.Answer a : r.getLateAnswersList()) {
             late.addObject().put("node", a.getNodeId()).put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
         }
-        o.put("disputed", r.getDisputesCount() > 0);
+        o.put("disputed", disputed(r));
         ArrayNode disputes = o.putArray("disputes");
-        r.getDisputesList()
-                .forEach(x -> disputes.addObject().put("node", x.getNodeId()).put("detail", x.getDetail()));
+        r.getDisputesList().forEach(x -> disputes.addObject()
+                .put("node", x.getNodeId())
+                .put("detail", x.getDetail())
+                .put("expected_winner", x.getExpectedWinner())
+                .put("expected_status", x.getExpectedStatus().name()));
+        if (disputed(r)) {
+            Decision od = r.getOverruled();
+            ObjectNode overruled = o.putObject("overruled");
+            overruled.put("leader", od.getLeaderId());
+            overruled.put("winner", od.getWinner());
+            overruled.put("status", od.getStatus().name());
+            ArrayNode by = o.putArray("overruled_by");
+            r.getOverruledByList().forEach(by::add);
+        }
+        o.put("verified", r.getVerified());
+        ArrayNode endorsed = o.putArray("endorsed_by");
+        r.getEndorsedByList().forEach(endorsed::add);
+        o.put("leader", d.getLeaderId());
+        o.put("verdict", verdict(r));
         ArrayNode rejected = o.putArray("rejected");
         r.getRejectedList().forEach(rejected::add);
         o.put("reason", d.getReason());

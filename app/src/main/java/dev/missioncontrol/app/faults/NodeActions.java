@@ -71,6 +71,7 @@ public final class NodeActions {
         byzantine("garbage", "Byzantine: garbage (nonsense answers)", false);
         byzantine("silent", "Byzantine: silent (alive, never answers)", false);
         byzantine("stale", "Byzantine: stale (repeats an earlier answer)", false);
+        byzantine("lying-leader", "Byzantine: lying leader (made leader; false decisions)", false);
         add("rebuild", "Rebuild from the leader (damaged data)", Kind.PROCESS, faults::rebuild, true);
         add("log", "Show log", Kind.VIEW, showLog, true);
     }

@@ -55,7 +55,9 @@ public final class HistoryView extends VBox {
                 }
                 Status st = DecisionFormat.status(r);
                 setText(st.glyph() + " " + DecisionFormat.title(r.getDecision())
-                        + (r.getDisputesCount() > 0 ? " (disputed)" : ""));
+                        + (DecisionFormat.disputed(r)
+                                ? " — DISPUTED"
+                                : r.getDisputesCount() > 0 ? " (a dispute)" : ""));
                 getStyleClass().addAll("status-text", st.styleClass());
             }
         });

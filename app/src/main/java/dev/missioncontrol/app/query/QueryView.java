@@ -212,22 +212,21 @@ public final class QueryView extends VBox {
             return;
         }
         Decision d = r.getDecision();
-        boolean disputed = r.getDisputesCount() > 0;
+        boolean disputed = DecisionFormat.disputed(r);
         // More liars than f: whatever the vote says, it cannot be trusted — shown as critical, above the answer.
         java.util.Optional<String> beyond = warningAt
                 .apply(r.getQuery().getSubmittedAtMillis())
                 .map(w -> showInjected.get() ? w : w.replaceFirst(" \\([^)]*\\)", ""));
         Status s = beyond.isPresent() ? Status.CRITICAL : DecisionFormat.status(r);
         Fx.status(banner, s);
-        bannerStatus.setText(s.glyph() + " " + DecisionFormat.title(d) + (disputed ? " — DISPUTED" : "")
+        bannerStatus.setText(s.glyph() + " " + (disputed ? "DISPUTED — THE FOLLOWERS' RESULT: " : "")
+                + DecisionFormat.title(d)
                 + (beyond.isPresent() ? " — VOTE NOT TRUSTWORTHY" : ""));
         StringBuilder detail = new StringBuilder(DecisionFormat.detail(d));
         detail.append(String.format(
                 Locale.ROOT, " · τ = %.2f · closed: %s · %d ms", d.getTau(), d.getReason(), d.getDecidedAfterMillis()));
-        r.getDisputesList().forEach(x -> detail.append("\nDisputed by ")
-                .append(x.getNodeId())
-                .append(": ")
-                .append(x.getDetail()));
+        detail.append("\n").append(DecisionFormat.verdict(r));
+        DecisionFormat.minorityDisputes(r).forEach(x -> detail.append("\n").append(x));
         beyond.ifPresent(w -> detail.append("\n").append(w));
         bannerDetail.setText(detail.toString());
 

@@ -265,16 +265,21 @@ public final class QueryViewModel {
             if (latest.get() == before) {
                 latest.set(r);
             }
-            if (r.getDisputesCount() > before.getDisputesCount()) {
+            if (DecisionFormat.disputed(r) && !DecisionFormat.disputed(before)) {
                 timeline.add(TimelineEvent.instant(
                         clock.getAsLong(),
                         TimelineEvent.Kind.DECISION,
                         "DISPUTED",
-                        id + " disputed by "
-                                + r.getDisputesList().stream()
-                                        .map(x -> x.getNodeId() + " (" + x.getDetail() + ")")
-                                        .collect(java.util.stream.Collectors.joining(", ")),
+                        id + ": " + DecisionFormat.verdict(r),
                         Status.CRITICAL,
+                        id));
+            } else if (r.getDisputesCount() > before.getDisputesCount()) {
+                timeline.add(TimelineEvent.instant(
+                        clock.getAsLong(),
+                        TimelineEvent.Kind.DECISION,
+                        "DISPUTE",
+                        id + ": " + String.join("; ", DecisionFormat.minorityDisputes(r)),
+                        Status.CAUTION,
                         id));
             }
             return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.missioncontrol.app.console.FakeCluster;
+import dev.missioncontrol.app.decision.DecisionFormat;
 import dev.missioncontrol.app.timeline.TimelineEvent;
 import dev.missioncontrol.app.timeline.TimelineModel;
 import dev.missioncontrol.cluster.client.ClusterClient.ClusterException;
@@ -128,5 +129,50 @@ class QueryViewModelTest {
                 .endsWith(",0,");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> vm.export(dir.resolve("d.txt")))
                 .hasMessageContaining(".json or .csv");
+    }
+
+    @Test
+    void aDecisionTheFollowersOverruleIsShownAsTheirsAndDisputed() {
+        QueryRecord leaders =
+                FakeCluster.record("b1", "bus voltage?", DecisionStatus.CONSENSUS, "n3", "n1", "n2").toBuilder()
+                        .setChangedIndex(10)
+                        .build();
+        vm.record(leaders);
+        assertThat(DecisionFormat.status(leaders)).isEqualTo(Status.NORMAL);
+        assertThat(DecisionFormat.verdict(leaders)).startsWith("not verified: only");
+
+        var theirs = leaders.getDecision().toBuilder()
+                .setWinner("n1")
+                .setReason("overruled the leader n1")
+                .build();
+        QueryRecord overruled = leaders.toBuilder()
+                .setOverruled(leaders.getDecision().toBuilder().setLeaderId("n1"))
+                .setDecision(theirs)
+                .addOverruledBy("n2")
+                .addOverruledBy("n3")
+                .addDisputes(dev.missioncontrol.cluster.proto.Dispute.newBuilder()
+                        .setNodeId("n2")
+                        .setDetail("x"))
+                .addDisputes(dev.missioncontrol.cluster.proto.Dispute.newBuilder()
+                        .setNodeId("n3")
+                        .setDetail("y"))
+                .setVerified(true)
+                .setChangedIndex(12)
+                .build();
+        vm.record(overruled);
+        QueryRecord shown = vm.shownProperty().get();
+        assertThat(shown.getDecision().getWinner())
+                .as("the followers' result is the one shown")
+                .isEqualTo("n1");
+        assertThat(DecisionFormat.disputed(shown)).isTrue();
+        assertThat(DecisionFormat.status(shown)).isEqualTo(Status.CRITICAL);
+        assertThat(DecisionFormat.verdict(shown))
+                .startsWith("DISPUTED — n2, n3 recomputed the vote")
+                .contains("overruled the leader n1, which named n3 the winner with CONSENSUS");
+        var json = DecisionFormat.json(shown, -1);
+        assertThat(json.get("disputed").asBoolean()).isTrue();
+        assertThat(json.get("disputes")).hasSize(2);
+        assertThat(json.get("overruled").get("winner").asText()).isEqualTo("n3");
+        assertThat(timeline.events()).anySatisfy(e -> assertThat(e.label()).isEqualTo("DISPUTED"));
     }
 }

@@ -59,6 +59,13 @@ public final class ClusterClient implements AutoCloseable {
      * committed the query, and a new one must be elected and close the query (Raft elects within about a second here).
      */
     public static final long FAILOVER_ALLOWANCE_MILLIS = 5_000;
+    /**
+     * How long a decision may wait, once logged, for q(n) nodes to have verified it (the leader and its endorsing
+     * followers) or overruled it (disputing followers); a record still unverified then is returned as it is, and says so.
+     */
+    public static final long VERIFY_ALLOWANCE_MILLIS = 2_000;
+    /** How long a leadership transfer may take. */
+    private static final long LEADER_TRANSFER_MILLIS = 5_000;
 
     private static final long STATUS_DEADLINE_MILLIS = 1_000;
     private static final long CONTROL_DEADLINE_MILLIS = 3_000;
@@ -340,7 +347,8 @@ public final class ClusterClient implements AutoCloseable {
 
     /**
      * Waits for a query's decision on every node at once and takes the first that has it: the node that committed the
-     * query may be frozen or cut off by now, and the others decide without it.
+     * query may be frozen or cut off by now, and the others decide without it. Each node returns the record once the
+     * decision is verified or overruled, or {@link #VERIFY_ALLOWANCE_MILLIS} after it was logged.
      */
     private CompletableFuture<QueryRecord> awaitDecision(String queryId, long startNanos) {
         long budget = spec.deadlineMillis() + FAILOVER_ALLOWANCE_MILLIS;
@@ -349,11 +357,12 @@ public final class ClusterClient implements AutoCloseable {
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (var n : spec.nodes()) {
             NodeServiceGrpc.newStub(channels.get(n.id()))
-                    .withDeadlineAfter(left + 500, TimeUnit.MILLISECONDS)
+                    .withDeadlineAfter(left + VERIFY_ALLOWANCE_MILLIS + 500, TimeUnit.MILLISECONDS)
                     .awaitDecision(
                             AwaitRequest.newBuilder()
                                     .setQueryId(queryId)
                                     .setTimeoutMillis(left)
+                                    .setVerifyMillis(VERIFY_ALLOWANCE_MILLIS)
                                     .build(),
                             new io.grpc.stub.StreamObserver<>() {
                                 @Override
@@ -375,18 +384,21 @@ public final class ClusterClient implements AutoCloseable {
                                 }
                             });
         }
-        return first.orTimeout(left + 1_000, TimeUnit.MILLISECONDS).handle((r, e) -> {
-            if (e == null) {
-                return r;
-            }
-            Throwable last = failures.isEmpty() ? e : failures.getLast();
-            throw new CompletionException(new ClusterException(
-                    "Query " + queryId + " was committed but no node had its decision within " + budget + " ms (the "
-                            + spec.deadlineMillis() + " ms deadline and " + FAILOVER_ALLOWANCE_MILLIS + " ms for a"
-                            + " new leader). The cluster may still decide it: it will be in the history. "
-                            + message(last),
-                    last));
-        });
+        return first.orTimeout(left + VERIFY_ALLOWANCE_MILLIS + 1_000, TimeUnit.MILLISECONDS)
+                .handle((r, e) -> {
+                    if (e == null) {
+                        return r;
+                    }
+                    Throwable last = failures.isEmpty() ? e : failures.getLast();
+                    throw new CompletionException(new ClusterException(
+                            "Query " + queryId + " was committed but no node had its decision within " + budget
+                                    + " ms (the "
+                                    + spec.deadlineMillis() + " ms deadline and " + FAILOVER_ALLOWANCE_MILLIS
+                                    + " ms for a"
+                                    + " new leader). The cluster may still decide it: it will be in the history. "
+                                    + message(last),
+                            last));
+                });
     }
 
     /**
@@ -556,6 +568,30 @@ public final class ClusterClient implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Asks the leader to hand its leadership to a node (Raft's leadership transfer: the leader brings the node's log up
+     * to date and tells it to start an election at once). Returns once the node leads.
+     *
+     * @throws ClusterException saying why the transfer was refused or did not finish
+     */
+    public void transferLeadership(String nodeId) {
+        spec.node(nodeId);
+        try {
+            RaftClientReply reply = raft.admin()
+                    .transferLeadership(org.apache.ratis.protocol.RaftPeerId.valueOf(nodeId), LEADER_TRANSFER_MILLIS);
+            if (!reply.isSuccess()) {
+                throw new ClusterException(
+                        "Could not make " + nodeId + " the leader: "
+                                + (reply.getException() == null
+                                        ? "the leader refused"
+                                        : reply.getException().getMessage()),
+                        reply.getException());
+            }
+        } catch (IOException e) {
+            throw new ClusterException("Could not make " + nodeId + " the leader: " + e.getMessage(), e);
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 public sealed interface Fault {
     /**
      * The name scripts use: {@code kill}, {@code pause}, {@code partition}, {@code slow-link}, {@code slow-node}, and the
-     * Byzantine behaviours {@code hallucinate}, {@code collude}, {@code garbage}, {@code silent}, {@code stale}.
+     * Byzantine behaviours {@code hallucinate}, {@code collude}, {@code garbage}, {@code silent}, {@code stale},
+     * {@code lying-leader}, {@code impersonate}.
      */
     String type();
 
@@ -90,7 +91,8 @@ public sealed interface Fault {
     /**
      * A Byzantine behaviour in the nodes' answer path: {@code hallucinate} (fluent, cited and wrong), {@code collude}
      * (the nodes, one group, all log the same wrong answer), {@code garbage} (nonsense), {@code silent} (alive, never
-     * answers), {@code stale} (its answer to an earlier question), {@code impersonate} (it also proposes answers under
+     * answers), {@code stale} (its answer to an earlier question), {@code lying-leader} (while it leads, its decisions name
+     * another winner, status and matrix than the answers give; injecting it hands it the leadership), {@code impersonate} (it also proposes answers under
      * the id {@code as}, signed with its own key). The nodes keep running Raft honestly.
      *
      * @param as impersonate: the node whose id the forged answers carry; empty otherwise
@@ -98,7 +100,9 @@ public sealed interface Fault {
     record Byzantine(String kind, List<String> nodes, String as) implements Fault {
         /** The behaviours, as scripts name them. */
         public static final List<String> KINDS =
-                List.of("hallucinate", "collude", "garbage", "silent", "stale", "impersonate");
+                List.of("hallucinate", "collude", "garbage", "silent", "stale", "lying-leader", "impersonate");
+        /** The behaviour of a leader whose decisions do not follow from the answers. */
+        public static final String LYING_LEADER = "lying-leader";
 
         public Byzantine {
             nodes = List.copyOf(nodes);

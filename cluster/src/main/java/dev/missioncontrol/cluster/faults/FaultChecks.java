@@ -133,6 +133,9 @@ final class FaultChecks {
                 if (b.kind().equals("collude") && b.nodes().size() < 2) {
                     return "Collusion needs a group of at least two nodes, for example: fault inject collude n3,n4";
                 }
+                if (b.kind().equals(Fault.Byzantine.LYING_LEADER) && b.nodes().size() != 1) {
+                    return "A lying leader is one node (the one that will lead), for example: fault inject lying-leader n1";
+                }
                 if (b.kind().equals("impersonate")) {
                     if (b.as().isEmpty()) {
                         return "Name the node to impersonate, for example: fault inject impersonate n3 --as n1";

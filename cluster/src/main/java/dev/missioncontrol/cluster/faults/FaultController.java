@@ -255,6 +255,13 @@ public final class FaultController implements AutoCloseable {
                             return Optional.empty();
                         }
                         also = "; the log " + rejected.get();
+                    } else if (b.kind().equals(Fault.Byzantine.LYING_LEADER)) {
+                        // Confirmed when the followers were seen to overrule the false decision.
+                        Optional<String> overruled = overruling(effect.get().getQueryId());
+                        if (overruled.isEmpty()) {
+                            return Optional.empty();
+                        }
+                        also = "; " + overruled.get();
                     }
                     seen.add(n + " " + effect.get().getWhat() + " for "
                             + effect.get().getQueryId() + also);
@@ -265,16 +272,32 @@ public final class FaultController implements AutoCloseable {
             return Optional.of(String.join("; ", seen));
         };
     }
-    /** The rejection of a node's answer signed as another, on the record of a query, as a node's history holds it. */
+    /** The rejection of a node's answer signed as another, on the record of a query. */
     private Optional<String> rejection(String queryId, String from, String as) {
+        return record(queryId).flatMap(r -> r.getRejectedList().stream()
+                .filter(x -> x.contains("from " + from + " signed as " + as))
+                .findFirst()
+                .map(x -> "rejected " + x));
+    }
+
+    /** How the followers overruled a lying leader's decision on a query, once the log holds it. */
+    private Optional<String> overruling(String queryId) {
+        return record(queryId)
+                .filter(QueryRecord::hasOverruled)
+                .map(r -> "overruled by " + String.join(", ", r.getOverruledByList()) + ", whose result ("
+                        + (r.getDecision().getWinner().isEmpty()
+                                ? "no winner"
+                                : r.getDecision().getWinner()) + ", "
+                        + r.getDecision().getStatus() + ") is the one shown");
+    }
+
+    /** A query's record as the first node that answers holds it. */
+    private Optional<QueryRecord> record(String queryId) {
         for (var n : spec.nodes()) {
             try {
                 for (QueryRecord r : client.history(n.id(), 20)) {
                     if (r.getQuery().getId().equals(queryId)) {
-                        return r.getRejectedList().stream()
-                                .filter(x -> x.contains("from " + from + " signed as " + as))
-                                .findFirst()
-                                .map(x -> "rejected " + x);
+                        return Optional.of(r);
                     }
                 }
             } catch (RuntimeException unreachable) {
@@ -545,6 +568,13 @@ public final class FaultController implements AutoCloseable {
                                 FaultRules.desired(spec, active(), n)); // it starts with it
                     } else {
                         client.control(n).apply(e.getValue());
+                    }
+                }
+                if (fault instanceof Fault.Byzantine b && b.kind().equals(Fault.Byzantine.LYING_LEADER)) {
+                    // A lying leader lies only while it leads: hand it the leadership, as Raft's transfer does.
+                    String leads = client.leader().orElse("");
+                    if (!b.nodes().contains(leads)) {
+                        client.transferLeadership(b.nodes().getFirst());
                     }
                 }
             }

@@ -95,10 +95,10 @@ final class FaultControlService extends FaultControlGrpc.FaultControlImplBase {
                         ? "the rule " + rule.getId() + " delays answers by " + rule.getAnswerDelayMillis() + " ms"
                         : null;
             case BEHAVIOUR ->
-                !ByzantineAnswers.KINDS.contains(rule.getBehaviour().getKind())
+                !NodeFaults.BEHAVIOURS.contains(rule.getBehaviour().getKind())
                         ? "the rule " + rule.getId() + " asks for an unknown behaviour '"
                                 + rule.getBehaviour().getKind() + "' (known: "
-                                + String.join(", ", ByzantineAnswers.KINDS)
+                                + String.join(", ", NodeFaults.BEHAVIOURS)
                                 + ")"
                         : null;
         };

@@ -5,6 +5,7 @@ import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.Entry;
+import dev.missioncontrol.cluster.proto.FaultRule;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import dev.missioncontrol.cluster.vote.Vote;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * open and this node still leads; a node that leads again in a later term proposes again whatever is still open, so no
  * committed query is left undecided. The state machine keeps only the first decision of a query.
  *
+ * <p>A node under a {@code lying-leader} fault publishes, while it leads, a decision that does not follow from the
+ * answers ({@link LyingLeader}); the followers' {@link Verifier} catches it.
+ *
  * <p>Runs on {@code <id>-leader}: every 50 ms, and at once when an answer is applied.
  */
 final class LeaderDuty {
@@ -39,6 +43,7 @@ final class LeaderDuty {
     private final QueryStateMachine state;
     private final NodeRuntime runtime;
     private final Proposer proposer;
+    private final NodeFaults faults;
     private final ScheduledExecutorService thread;
     /** When this node applied each open query: deadlines count from here. */
     private final Map<String, Long> appliedAt = new ConcurrentHashMap<>();
@@ -52,6 +57,7 @@ final class LeaderDuty {
             QueryStateMachine state,
             NodeRuntime runtime,
             Proposer proposer,
+            NodeFaults faults,
             ScheduledExecutorService thread) {
         this.spec = spec;
         this.me = me;
@@ -59,6 +65,7 @@ final class LeaderDuty {
         this.state = state;
         this.runtime = runtime;
         this.proposer = proposer;
+        this.faults = faults;
         this.thread = thread;
     }
 
@@ -132,16 +139,28 @@ final class LeaderDuty {
         }
     }
 
-    /** The vote over a record's answers, as a decision of this leader. */
+    /** The vote over a record's answers, as a decision of this leader (falsified while it is a lying leader). */
     Decision decide(QueryRecord r, String reason, long elapsedMillis) {
         Map<String, float[]> vectors = new LinkedHashMap<>();
         for (Answer a : r.getAnswersList()) {
             vectors.put(a.getNodeId(), toArray(a.getVoteVectorList()));
         }
         Vote.Result v = Vote.decide(vectors, spec.size(), spec.tau());
+        Decision honest = decision(r.getQuery().getId(), me, v, reason, elapsedMillis);
+        FaultRule lying = faults.lyingLeader();
+        if (lying == null) {
+            return honest;
+        }
+        Decision lie = LyingLeader.falsify(honest);
+        faults.produced(lying.getId(), r.getQuery().getId(), LyingLeader.describe(honest, lie));
+        return lie;
+    }
+
+    /** A vote's result as a decision, in the log's form. */
+    static Decision decision(String queryId, String by, Vote.Result v, String reason, long elapsedMillis) {
         Decision.Builder d = Decision.newBuilder()
-                .setQueryId(r.getQuery().getId())
-                .setLeaderId(me)
+                .setQueryId(queryId)
+                .setLeaderId(by)
                 .addAllNodes(v.nodes())
                 .setWinner(v.winner() == null ? "" : v.winner())
                 .addAllAgreeing(v.agreeing())

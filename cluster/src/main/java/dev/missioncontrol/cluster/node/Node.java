@@ -119,7 +119,7 @@ public final class Node implements AutoCloseable {
         Answerer answerer = new Answerer(
                 id, me.model(), tag, pipeline, voter, stateMachine, faults, proposer, answering, warming, later);
         NodeRuntime runtime = new NodeRuntime(me, raft, group.getGroupId(), answerer::sentences, links, faults);
-        LeaderDuty leader = new LeaderDuty(spec, id, tag, stateMachine, runtime, proposer, leading);
+        LeaderDuty leader = new LeaderDuty(spec, id, tag, stateMachine, runtime, proposer, faults, leading);
         Verifier verifier = new Verifier(id, tag, voter, stateMachine, proposer);
         NodeServiceImpl service = new NodeServiceImpl(id, stateMachine, runtime, pushes);
         duties.set(answerer, leader, verifier, service, verifying, proposer);
@@ -214,6 +214,10 @@ public final class Node implements AutoCloseable {
         @Override
         public void onAnswer(Answer answer) {
             leader.onAnswer();
+            if (!proposer.leads()) {
+                // A follower verifies the decision to come: embed the answer now, not after the decision.
+                answerer.work(verifying, () -> verifier.prepare(answer));
+            }
         }
 
         @Override

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The faults active inside one node, by fault id: Raft traffic from chosen peers dropped (one side of a partition) or
- * delayed (one side of a slow link), answers delayed (a slow node) or replaced by a Byzantine behaviour's. Read by the Raft port's interceptor on every
+ * delayed (one side of a slow link), answers delayed (a slow node) or replaced by a Byzantine behaviour's, decisions falsified (a lying leader). Read by the Raft port's interceptor on every
  * message and by the answerer on every answer; set through the fault-control RPC.
  *
  * <p>Kept in the node's data directory, so that a node restarted during a partition is still cut off, as it would be
@@ -154,15 +154,34 @@ public final class NodeFaults {
         return ms;
     }
 
+    /** The behaviour that makes this node's decisions lie while it leads. */
+    static final String LYING_LEADER = "lying-leader";
+    /** Every behaviour a rule may ask for: the answer path's, and the lying leader's. */
+    static final List<String> BEHAVIOURS = java.util.stream.Stream.concat(
+                    ByzantineAnswers.KINDS.stream(), java.util.stream.Stream.of(LYING_LEADER))
+            .toList();
+
     /** The rule whose Byzantine behaviour replaces this node's answers (the newest, when several), or null. */
     FaultRule behaviour() {
         FaultRule found = null;
         for (FaultRule r : rules.values()) {
-            if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR) {
+            if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR
+                    && !r.getBehaviour().getKind().equals(LYING_LEADER)) {
                 found = r;
             }
         }
         return found;
+    }
+
+    /** The rule that makes this node publish false decisions while it leads, or null. */
+    FaultRule lyingLeader() {
+        for (FaultRule r : rules.values()) {
+            if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR
+                    && r.getBehaviour().getKind().equals(LYING_LEADER)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Records what a behaviour did to an answer, for fault control only (never in the log). */

@@ -183,6 +183,9 @@ final class NodeRuntime {
                     case DISPUTE ->
                         v.setQueryId(entry.getDispute().getQueryId())
                                 .setNodeId(entry.getDispute().getNodeId());
+                    case ENDORSEMENT ->
+                        v.setQueryId(entry.getEndorsement().getQueryId())
+                                .setNodeId(entry.getEndorsement().getNodeId());
                     default -> {}
                 }
             } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
@@ -207,6 +210,8 @@ final class NodeRuntime {
                         + e.getDecision().getWinner();
             case DISPUTE ->
                 e.getDispute().getQueryId() + " by " + e.getDispute().getNodeId();
+            case ENDORSEMENT ->
+                e.getEndorsement().getQueryId() + " by " + e.getEndorsement().getNodeId();
             case KNOWLEDGE_UPDATE -> e.getKnowledgeUpdate().getDoc();
             case NO_OP -> "no-op";
             case KEY_REGISTRATION -> "key of " + e.getKeyRegistration().getNodeId();

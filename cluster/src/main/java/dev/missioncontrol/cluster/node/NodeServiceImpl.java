@@ -109,17 +109,26 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     @Override
     public void awaitDecision(AwaitRequest request, StreamObserver<QueryRecord> out) {
         long timeout = Math.min(MAX_AWAIT_MILLIS, Math.max(1, request.getTimeoutMillis()));
+        long verify = Math.min(MAX_AWAIT_MILLIS, Math.max(0, request.getVerifyMillis()));
+        String qid = request.getQueryId();
         stateMachine
-                .awaitDecision(request.getQueryId())
+                .awaitDecision(qid)
                 .orTimeout(timeout, TimeUnit.MILLISECONDS)
+                .thenCompose(decided -> decided.getVerified() || verify == 0
+                        ? java.util.concurrent.CompletableFuture.completedFuture(decided)
+                        : stateMachine
+                                .awaitVerdict(qid)
+                                // not verified in time: the record as it is then, which says so
+                                .completeOnTimeout(null, verify, TimeUnit.MILLISECONDS)
+                                .thenApply(r ->
+                                        r != null ? r : stateMachine.record(qid).orElse(decided)))
                 .whenComplete((record, e) -> {
                     if (e == null) {
                         out.onNext(record);
                         out.onCompleted();
                     } else {
                         out.onError(Status.DEADLINE_EXCEEDED
-                                .withDescription("No decision on " + request.getQueryId() + " within " + timeout
-                                        + " ms on node " + me)
+                                .withDescription("No decision on " + qid + " within " + timeout + " ms on node " + me)
                                 .asRuntimeException());
                     }
                 });

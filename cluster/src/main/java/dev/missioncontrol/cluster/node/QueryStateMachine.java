@@ -3,6 +3,7 @@ package dev.missioncontrol.cluster.node;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.Dispute;
+import dev.missioncontrol.cluster.proto.Endorsement;
 import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.KeyRegistration;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       transaction's context so the leader does not parse it again.
  *   <li>{@link #applyTransaction}: applies one entry deterministically — {@code Query} opens a record,
  *       {@code Answer} is counted once per node and only before the decision (one that comes after it is kept as a
- *       late answer, never counted), the first {@code Decision} closes the record, {@code Dispute} is attached,
+ *       late answer, never counted), the first {@code Decision} closes the record, {@code Endorsement} and {@code Dispute} are attached (q(n) endorsing
+ *       nodes verify the decision; q(n) followers disputing it with one result overrule it),
  *       {@code KnowledgeUpdate} is kept, {@code NoOp} changes nothing. No clock, no inference, no I/O: work an entry
  *       causes (answering, verifying, indexing, telling watchers) is handed to the {@link Listener}, which runs it
  *       elsewhere.
@@ -93,6 +95,8 @@ public final class QueryStateMachine extends BaseStateMachine {
     private final List<String> rejections = new ArrayList<>();
 
     private final Map<String, List<CompletableFuture<QueryRecord>>> waiters = new ConcurrentHashMap<>();
+    /** Who waits for a record to be verified or overruled. */
+    private final Map<String, List<CompletableFuture<QueryRecord>>> verdictWaiters = new ConcurrentHashMap<>();
 
     public QueryStateMachine(Listener listener) {
         this.listener = listener;
@@ -267,11 +271,15 @@ public final class QueryStateMachine extends BaseStateMachine {
                     return "ignored decision for " + d.getQueryId();
                 }
                 r.setDecision(d).setDecidedIndex(index).setChangedIndex(index);
+                if (d.getQuorum() <= 1) {
+                    r.setVerified(true); // a cluster of one: the leader is the whole quorum
+                }
                 QueryRecord done = r.build();
                 List<CompletableFuture<QueryRecord>> waiting = waiters.remove(d.getQueryId());
                 if (waiting != null) {
                     waiting.forEach(f -> f.complete(done));
                 }
+                settled(r);
                 listener.onDecision(done);
                 listener.onRecordChanged(done);
                 return "decision " + d.getStatus();
@@ -282,11 +290,39 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null) {
                     return "ignored dispute";
                 }
+                if (r.getDisputesList().stream().anyMatch(x -> x.getNodeId().equals(d.getNodeId()))
+                        || r.getEndorsedByList().contains(d.getNodeId())) {
+                    return "ignored dispute by " + d.getNodeId() + " (it disputed or endorsed this decision already)";
+                }
                 r.addDisputes(d).setChangedIndex(index);
+                String overruled = r.hasDecision() ? overrule(r) : null;
                 if (r.hasDecision()) {
+                    settled(r);
                     listener.onRecordChanged(r.build());
                 }
-                return "dispute by " + d.getNodeId();
+                return "dispute by " + d.getNodeId() + (overruled == null ? "" : "; " + overruled);
+            }
+            case ENDORSEMENT -> {
+                Endorsement x = e.getEndorsement();
+                QueryRecord.Builder r = records.get(x.getQueryId());
+                if (r == null || !r.hasDecision() || r.hasOverruled()) {
+                    return "ignored endorsement by " + x.getNodeId();
+                }
+                if (x.getNodeId().equals(r.getDecision().getLeaderId())
+                        || r.getEndorsedByList().contains(x.getNodeId())
+                        || r.getDisputesList().stream()
+                                .anyMatch(d -> d.getNodeId().equals(x.getNodeId()))) {
+                    return "ignored endorsement by " + x.getNodeId()
+                            + " (the leader, or it endorsed or disputed already)";
+                }
+                r.addEndorsedBy(x.getNodeId()).setChangedIndex(index);
+                if (!r.getVerified()
+                        && 1 + r.getEndorsedByCount() >= r.getDecision().getQuorum()) {
+                    r.setVerified(true);
+                }
+                settled(r);
+                listener.onRecordChanged(r.build());
+                return "endorsement by " + x.getNodeId();
             }
             case KNOWLEDGE_UPDATE -> {
                 knowledge.add(e.getKnowledgeUpdate());
@@ -307,6 +343,55 @@ public final class QueryStateMachine extends BaseStateMachine {
         publicKeys.put(k.getNodeId(), Signatures.publicKey(k.getPublicKey()));
     }
 
+    /**
+     * When q(n) followers have disputed the leader's decision with the same recomputed winner and status, their result
+     * becomes the record's decision and the leader's is kept as overruled: the operator then sees theirs, marked
+     * disputed. Deterministic: the first dispute of the agreeing group gives the matrix.
+     *
+     * @return what happened, for the apply result, or null
+     */
+    private static String overrule(QueryRecord.Builder r) {
+        if (r.hasOverruled()) {
+            return null;
+        }
+        Decision leader = r.getDecision();
+        Map<String, List<Dispute>> groups = new LinkedHashMap<>();
+        for (Dispute d : r.getDisputesList()) {
+            if (d.hasRecomputed() && !d.getNodeId().equals(leader.getLeaderId())) {
+                groups.computeIfAbsent(d.getExpectedWinner() + "|" + d.getExpectedStatus(), k -> new ArrayList<>())
+                        .add(d);
+            }
+        }
+        for (List<Dispute> group : groups.values()) {
+            if (group.size() >= leader.getQuorum()) {
+                List<String> by = group.stream().map(Dispute::getNodeId).toList();
+                Decision theirs = group.getFirst().getRecomputed().toBuilder()
+                        .setQueryId(leader.getQueryId())
+                        .setReason("overruled the leader " + leader.getLeaderId() + ": " + String.join(", ", by)
+                                + " recomputed the vote from the logged answers")
+                        .setDecidedAfterMillis(leader.getDecidedAfterMillis())
+                        .clearSignature()
+                        .build();
+                r.setOverruled(leader).setDecision(theirs).addAllOverruledBy(by).setVerified(true);
+                return "decision of " + leader.getLeaderId() + " overruled by " + String.join(", ", by);
+            }
+        }
+        return null;
+    }
+
+    /** Completes whoever waits for a record's verdict once it is verified or overruled. */
+    private void settled(QueryRecord.Builder r) {
+        if (!r.getVerified()) {
+            return;
+        }
+        List<CompletableFuture<QueryRecord>> waiting =
+                verdictWaiters.remove(r.getQuery().getId());
+        if (waiting != null) {
+            QueryRecord done = r.build();
+            waiting.forEach(f -> f.complete(done));
+        }
+    }
+
     /** Records a rejected entry, on the record of its query when it has one; deterministic like the rest. */
     private String reject(Entry e, String why, long index) {
         String line = "rejected " + why;
@@ -316,6 +401,7 @@ public final class QueryStateMachine extends BaseStateMachine {
                     case ANSWER -> e.getAnswer().getQueryId();
                     case DECISION -> e.getDecision().getQueryId();
                     case DISPUTE -> e.getDispute().getQueryId();
+                    case ENDORSEMENT -> e.getEndorsement().getQueryId();
                     default -> "";
                 };
         QueryRecord.Builder r = records.get(queryId);
@@ -370,6 +456,15 @@ public final class QueryStateMachine extends BaseStateMachine {
                                 .anyMatch(a -> a.getNodeId().equals(nodeId)));
     }
 
+    /** Whether a node's endorsement or dispute of a query's decision is in the log. */
+    public synchronized boolean hasVerdictOf(String queryId, String nodeId) {
+        QueryRecord.Builder r = records.get(queryId);
+        return r != null
+                && (r.getEndorsedByList().contains(nodeId)
+                        || r.getDisputesList().stream()
+                                .anyMatch(d -> d.getNodeId().equals(nodeId)));
+    }
+
     /** Whether a node's dispute of a query is in the log. */
     public synchronized boolean hasDisputeOf(String queryId, String nodeId) {
         QueryRecord.Builder r = records.get(queryId);
@@ -405,6 +500,31 @@ public final class QueryStateMachine extends BaseStateMachine {
                     .add(f);
         }
         return f;
+    }
+
+    /**
+     * Completes with the query's record once its decision is verified by q(n) nodes or overruled by them (at once if it
+     * is already); never for a record that stays unverified: the caller gives up after its own timeout.
+     */
+    public CompletableFuture<QueryRecord> awaitVerdict(String queryId) {
+        CompletableFuture<QueryRecord> f = new CompletableFuture<>();
+        synchronized (this) {
+            QueryRecord.Builder r = records.get(queryId);
+            if (r != null && r.getVerified()) {
+                f.complete(r.build());
+                return f;
+            }
+            verdictWaiters
+                    .computeIfAbsent(queryId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(f);
+        }
+        return f;
+    }
+
+    /** The record of a query as it is now, if this node has it. */
+    public synchronized java.util.Optional<QueryRecord> record(String queryId) {
+        QueryRecord.Builder r = records.get(queryId);
+        return r == null ? java.util.Optional.empty() : java.util.Optional.of(r.build());
     }
 
     @Override

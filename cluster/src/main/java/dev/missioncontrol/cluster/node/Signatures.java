@@ -11,10 +11,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
 
 /**
- * Ed25519 signatures over log entries (the JDK's own). An Answer, Decision or Dispute is signed over its serialised form
+ * Ed25519 signatures over log entries (the JDK's own). An Answer, Decision, Dispute or Endorsement is signed over its serialised form
  * with the signature field empty, so every node checks the same bytes the author signed.
  */
-final class Signatures {
+public final class Signatures {
     static final String ALGORITHM = "Ed25519";
 
     private Signatures() {}
@@ -22,13 +22,13 @@ final class Signatures {
     /** Whether an entry kind carries a signature. */
     static boolean signed(Entry e) {
         return switch (e.getKindCase()) {
-            case ANSWER, DECISION, DISPUTE -> true;
+            case ANSWER, DECISION, DISPUTE, ENDORSEMENT -> true;
             default -> false;
         };
     }
 
     /** The entry signed with {@code key} (entries that carry no signature are returned as they are). */
-    static Entry sign(Entry e, PrivateKey key) {
+    public static Entry sign(Entry e, PrivateKey key) {
         return signed(e) ? withSignature(e, ByteString.copyFrom(sign(content(e), key))) : e;
     }
 
@@ -47,16 +47,22 @@ final class Signatures {
                 e.toBuilder()
                         .setDispute(e.getDispute().toBuilder().setSignature(sig))
                         .build();
+            case ENDORSEMENT ->
+                e.toBuilder()
+                        .setEndorsement(e.getEndorsement().toBuilder().setSignature(sig))
+                        .build();
             default -> e;
         };
     }
 
-    /** The id the entry claims as its author: the answering node, the deciding leader, the disputing node. */
+    /** The id the entry claims as its author: the answering node, the deciding leader, the disputing or
+     * endorsing node. */
     static String author(Entry e) {
         return switch (e.getKindCase()) {
             case ANSWER -> e.getAnswer().getNodeId();
             case DECISION -> e.getDecision().getLeaderId();
             case DISPUTE -> e.getDispute().getNodeId();
+            case ENDORSEMENT -> e.getEndorsement().getNodeId();
             default -> "";
         };
     }
@@ -66,6 +72,7 @@ final class Signatures {
             case ANSWER -> e.getAnswer().getSignature();
             case DECISION -> e.getDecision().getSignature();
             case DISPUTE -> e.getDispute().getSignature();
+            case ENDORSEMENT -> e.getEndorsement().getSignature();
             default -> ByteString.EMPTY;
         };
     }
@@ -115,12 +122,13 @@ final class Signatures {
      *
      * @param keys every registered key by node id
      */
-    static String rejection(Entry e, Map<String, PublicKey> keys) {
+    public static String rejection(Entry e, Map<String, PublicKey> keys) {
         String claimed = author(e);
         String what =
                 switch (e.getKindCase()) {
                     case ANSWER -> "an answer";
                     case DECISION -> "a decision";
+                    case ENDORSEMENT -> "an endorsement";
                     default -> "a dispute";
                 };
         ByteString sig = signature(e);

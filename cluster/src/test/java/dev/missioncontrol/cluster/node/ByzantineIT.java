@@ -115,6 +115,8 @@ class ByzantineIT {
                 assertThat(d.getDecision().getWinner()).as(q).isNotEqualTo("n4");
                 assertThat(d.getDecision().getStatus()).as(q).isEqualTo(DecisionStatus.CONSENSUS);
                 assertThat(d.getDecision().getAgreeingList()).as(q).hasSize(3).doesNotContain("n4");
+                assertThat(d.getVerified()).as(q + ": verified by q = 3 nodes").isTrue();
+                assertThat(d.hasOverruled()).as(q).isFalse();
                 if (!text(d, "n4").equals(text(d, "n1"))) {
                     differed++;
                 }
@@ -184,5 +186,43 @@ class ByzantineIT {
                             .allMatch(s -> s.getRejectedEntries() >= 2
                                     && s.getRejectionsList().contains("rejected an answer from n3 signed as n1")));
         });
+    }
+
+    @Test
+    @Order(6)
+    void aLyingLeaderIsOverruledByEveryHonestFollowerAndTheirResultIsTheOneShown() throws Exception {
+        String liar = "n2".equals(cluster.leader()) ? "n3" : "n2"; // not leading: the injection hands it the leadership
+        List<String> honest = cluster.spec.nodes().stream()
+                .map(n -> n.id())
+                .filter(n -> !n.equals(liar))
+                .toList();
+        whileInEffect(new Fault.Byzantine("lying-leader", List.of(liar)), r -> {
+            assertThat(r.observed())
+                    .contains(liar + " published a decision naming")
+                    .contains("overruled by");
+            assertThat(cluster.leader()).isEqualTo(liar);
+            for (String q : questions.subList(42, 45)) {
+                QueryRecord d = ask(q);
+                assertThat(d.hasOverruled()).as(q).isTrue();
+                assertThat(d.getOverruled().getLeaderId()).isEqualTo(liar);
+                assertThat(d.getOverruled().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+                assertThat(d.getOverruledByList()).containsExactlyInAnyOrderElementsOf(honest);
+                assertThat(d.getDisputesList())
+                        .extracting(x -> x.getNodeId())
+                        .containsExactlyInAnyOrderElementsOf(honest);
+                // What the operator sees is the followers' count of the logged answers, not the leader's.
+                assertThat(d.getDecision().getWinner())
+                        .isNotEqualTo(d.getOverruled().getWinner());
+                assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+                assertThat(d.getDecision().getReason()).contains("overruled the leader " + liar);
+                assertThat(d.getVerified()).isTrue();
+            }
+        });
+        QueryRecord after = ask(questions.get(45));
+        assertThat(after.hasOverruled())
+                .as("healed: decisions follow from the answers again")
+                .isFalse();
+        assertThat(after.getDisputesList()).isEmpty();
+        assertThat(after.getVerified()).isTrue();
     }
 }

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * partition makes the majority elect a new leader that decides without the cut node, which catches up after heal; a
  * frozen leader hands over and catches up after resume without a duplicated decision; a slow node past the deadline is
  * left out and its late answer kept but not counted; a slow link to one follower leaves commits fast through the
- * other; heal all brings everything back. Control calls without the cluster's secret are refused. The steps build on
+ * other; heal all brings everything back; two colluders of three are a quorum and their wrong answer wins, with the
+ * tolerance saying the vote cannot be trusted. Control calls without the cluster's secret are refused. The steps build on
  * each other, in order; each ends with the cluster healed.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -249,5 +250,47 @@ class FaultsIT {
         }
         QueryRecord r = ask("What is the maximum charge voltage of the battery?");
         assertThat(r.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+    }
+
+    @Test
+    @Order(7)
+    void twoColludersOfThreeAreBeyondFAndTheirWrongAnswerWins() throws Exception {
+        FaultRecord r = confirmed(new Fault.Byzantine("collude", List.of("n2", "n3")));
+        try {
+            java.util.Map<String, dev.missioncontrol.cluster.proto.NodeStatus> status = new java.util.LinkedHashMap<>();
+            cluster.client.status().forEach(s -> status.put(s.getNodeId(), s));
+            var tolerance = faults.tolerance(status);
+            assertThat(tolerance.byzantineBeyond()).isTrue();
+            assertThat(tolerance.byzantineWords())
+                    .isEqualTo("2 Byzantine of 3 (n2, n3): beyond f = 0 — the vote cannot be trusted");
+            assertThat(dev.missioncontrol.cluster.faults.Tolerance.byzantineWarning(cluster.spec, faults.active()))
+                    .hasValueSatisfying(w -> assertThat(w).contains("beyond f = 0"));
+            QueryRecord d = ask("What is the maximum charge voltage of the battery?");
+            // Why the chapter asks for 3f + 1: two liars of three are a quorum, and the vote elects their answer.
+            assertThat(d.getDecision().getStatus()).isEqualTo(DecisionStatus.CONSENSUS);
+            assertThat(d.getDecision().getWinner()).isIn("n2", "n3");
+            assertThat(d.getDecision().getAgreeingList()).contains("n2", "n3");
+            String n2 = d.getAnswersList().stream()
+                    .filter(a -> a.getNodeId().equals("n2"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getJson();
+            String n3 = d.getAnswersList().stream()
+                    .filter(a -> a.getNodeId().equals("n3"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getJson();
+            assertThat(n2).isEqualTo(n3);
+            String n1 = d.getAnswersList().stream()
+                    .filter(a -> a.getNodeId().equals("n1"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getJson();
+            assertThat(n2)
+                    .as("the winning answer is the colluders', not the honest node's")
+                    .isNotEqualTo(n1);
+        } finally {
+            healed(r.id());
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.Dispute;
+import dev.missioncontrol.cluster.proto.Endorsement;
 import dev.missioncontrol.cluster.proto.Entry;
 import dev.missioncontrol.cluster.proto.KnowledgeUpdate;
 import dev.missioncontrol.cluster.proto.NoOp;
@@ -116,6 +117,92 @@ class QueryStateMachineTest {
         });
         assertThat(sm.changedAfter(5)).isEmpty();
         assertThat(sm.open()).extracting(x -> x.getQuery().getId()).containsExactly("q2");
+    }
+
+    private static Entry decisionOf4(String q, String leader, String winner, DecisionStatus status) {
+        return Entry.newBuilder()
+                .setDecision(Decision.newBuilder()
+                        .setQueryId(q)
+                        .setLeaderId(leader)
+                        .setWinner(winner)
+                        .setStatus(status)
+                        .setClusterSize(4)
+                        .setQuorum(3))
+                .build();
+    }
+
+    private static Entry endorsement(String q, String node) {
+        return Entry.newBuilder()
+                .setEndorsement(Endorsement.newBuilder().setQueryId(q).setNodeId(node))
+                .build();
+    }
+
+    private static Entry dispute(String q, String node, String winner) {
+        return Entry.newBuilder()
+                .setDispute(Dispute.newBuilder()
+                        .setQueryId(q)
+                        .setNodeId(node)
+                        .setExpectedWinner(winner)
+                        .setExpectedStatus(DecisionStatus.CONSENSUS)
+                        .setDetail("recomputed winner " + winner)
+                        .setRecomputed(decisionOf4(q, node, winner, DecisionStatus.CONSENSUS)
+                                .getDecision()))
+                .build();
+    }
+
+    @Test
+    void aDecisionIsVerifiedOnceTheLeaderAndItsEndorsersAreQ() {
+        sm.apply(query("q1"), 1);
+        sm.apply(decisionOf4("q1", "n1", "n2", DecisionStatus.CONSENSUS), 2);
+        var verdict = sm.awaitVerdict("q1");
+        sm.apply(endorsement("q1", "n1"), 3); // the leader cannot endorse itself
+        sm.apply(endorsement("q1", "n2"), 4);
+        sm.apply(endorsement("q1", "n2"), 5); // a retried proposal
+        assertThat(verdict).isNotDone();
+        assertThat(sm.record("q1").orElseThrow().getVerified()).isFalse();
+        sm.apply(endorsement("q1", "n3"), 6);
+        assertThat(verdict).isCompleted();
+        QueryRecord r = verdict.join();
+        assertThat(r.getVerified()).isTrue();
+        assertThat(r.getEndorsedByList()).containsExactly("n2", "n3");
+        assertThat(r.hasOverruled()).isFalse();
+    }
+
+    @Test
+    void qDisputesWithOneResultOverruleTheLeaderAndFewerDoNot() {
+        sm.apply(query("q1"), 1);
+        sm.apply(decisionOf4("q1", "n1", "n4", DecisionStatus.CONSENSUS), 2);
+        sm.apply(dispute("q1", "n1", "n2"), 3); // the leader disputing itself does not count
+        sm.apply(dispute("q1", "n2", "n2"), 4);
+        sm.apply(dispute("q1", "n3", "n3"), 5); // another result: not the same group
+        assertThat(sm.record("q1").orElseThrow().hasOverruled()).isFalse();
+        sm.apply(dispute("q1", "n4", "n2"), 6);
+        assertThat(sm.record("q1").orElseThrow().hasOverruled()).isFalse();
+        sm.apply(query("q2"), 7);
+        sm.apply(decisionOf4("q2", "n1", "n4", DecisionStatus.CONSENSUS), 8);
+        sm.apply(endorsement("q2", "n2"), 9);
+        sm.apply(dispute("q2", "n2", "n2"), 10); // it endorsed already: ignored
+        sm.apply(dispute("q2", "n3", "n2"), 11);
+        sm.apply(dispute("q2", "n4", "n2"), 12);
+        assertThat(sm.record("q2").orElseThrow().hasOverruled()).isFalse();
+
+        sm.apply(query("q3"), 13);
+        sm.apply(decisionOf4("q3", "n1", "n4", DecisionStatus.CONSENSUS), 14);
+        var verdict = sm.awaitVerdict("q3");
+        for (int i = 2; i <= 4; i++) {
+            sm.apply(dispute("q3", "n" + i, "n2"), 13 + i);
+        }
+        QueryRecord r = verdict.join();
+        assertThat(r.getVerified()).isTrue();
+        assertThat(r.getOverruled().getWinner()).isEqualTo("n4");
+        assertThat(r.getOverruled().getLeaderId()).isEqualTo("n1");
+        assertThat(r.getDecision().getWinner()).isEqualTo("n2");
+        assertThat(r.getDecision().getReason())
+                .contains("overruled the leader n1")
+                .contains("n2, n3, n4");
+        assertThat(r.getOverruledByList()).containsExactly("n2", "n3", "n4");
+        sm.apply(endorsement("q3", "n2"), 18); // too late, and it disputed
+        assertThat(sm.record("q3").orElseThrow().getEndorsedByList()).isEmpty();
     }
 
     @Test
