@@ -6,10 +6,7 @@ import dev.missioncontrol.cluster.client.ClusterClient;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.node.NodeFaults;
 import dev.missioncontrol.cluster.proto.ClearFaultRequest;
-import dev.missioncontrol.cluster.proto.FaultEffect;
 import dev.missioncontrol.cluster.proto.NodeStatus;
-import dev.missioncontrol.cluster.proto.QueryRecord;
-import dev.missioncontrol.cluster.proto.StatusRequest;
 import dev.missioncontrol.cluster.supervisor.NodeRepair;
 import dev.missioncontrol.cluster.supervisor.ProcessSignals;
 import dev.missioncontrol.cluster.supervisor.Supervisor;
@@ -59,6 +56,7 @@ public final class FaultController implements AutoCloseable {
     private final Actor actor;
     private final ClusterWatch watch;
     private final FaultChecks checks;
+    private final AnswerEvidence answers;
     private final List<Consumer<FaultRecord>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<FaultRecord>> confirmations = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<FaultRecord>> recoveries = new ConcurrentHashMap<>();
@@ -76,6 +74,7 @@ public final class FaultController implements AutoCloseable {
         this.actor = actor;
         this.watch = new ClusterWatch(client, supervisor);
         this.checks = new FaultChecks(this, watch, client, supervisor);
+        this.answers = new AnswerEvidence(spec, client);
     }
 
     public ClusterSpec spec() {
@@ -157,8 +156,8 @@ public final class FaultController implements AutoCloseable {
                 : CONFIRM_TIMEOUT_MILLIS;
         Supplier<Optional<String>> check =
                 switch (fault) {
-                    case Fault.SlowNode slow -> slowNodeCheck(id, slow);
-                    case Fault.Byzantine b -> byzantineCheck(id, b);
+                    case Fault.SlowNode slow -> answers.slowNode(id, slow);
+                    case Fault.Byzantine b -> answers.byzantine(id, b);
                     default -> () -> confirmation(fault, before, watch.observe());
                 };
         watch.watch(
@@ -199,112 +198,6 @@ public final class FaultController implements AutoCloseable {
             case Fault.SlowNode s -> Optional.empty(); // confirmed by an answer, not by status
             case Fault.Byzantine b -> Optional.empty(); // confirmed by an answer, not by status
         };
-    }
-
-    /**
-     * A slow node shows itself in its next answer: a question is asked (the probe, marked as one in the history) and
-     * the fault is confirmed when each node's answer to it came at least most of the delay late (counted by the vote,
-     * or logged after the decision and kept as late).
-     */
-    private Supplier<Optional<String>> slowNodeCheck(String id, Fault.SlowNode slow) {
-        CompletableFuture<QueryRecord> probe =
-                client.track(PROBE_QUESTION, "fault probe " + id).decided();
-        return () -> {
-            if (!probe.isDone() || probe.isCompletedExceptionally()) {
-                return Optional.empty();
-            }
-            String qid = probe.join().getQuery().getId();
-            for (var n : spec.nodes()) {
-                try {
-                    for (QueryRecord r : client.history(n.id(), 20)) {
-                        if (r.getQuery().getId().equals(qid)) {
-                            return Evidence.lateEnough(r, slow);
-                        }
-                    }
-                } catch (RuntimeException unreachable) {
-                    // ask the next node
-                }
-            }
-            return Optional.empty();
-        };
-    }
-
-    /**
-     * A Byzantine node shows itself in its next answer: a question is asked (the probe, unless another comes first) and
-     * the fault is confirmed when each of its nodes reports, through its fault control, that its answer to a question
-     * was produced by this fault. That report is the only place it is recorded: the answer in the log looks honest.
-     */
-    private Supplier<Optional<String>> byzantineCheck(String id, Fault.Byzantine b) {
-        client.track(PROBE_QUESTION, "fault probe " + id);
-        return () -> {
-            List<String> seen = new ArrayList<>();
-            for (String n : b.nodes()) {
-                try {
-                    Optional<FaultEffect> effect =
-                            client.control(n).rules(StatusRequest.getDefaultInstance()).getEffectsList().stream()
-                                    .filter(e -> e.getFaultId().equals(id))
-                                    .findFirst();
-                    if (effect.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    String also = "";
-                    if (b.kind().equals("impersonate")) {
-                        // Confirmed when the cluster was seen to reject it, not when the node says it tried.
-                        Optional<String> rejected = rejection(effect.get().getQueryId(), n, b.as());
-                        if (rejected.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        also = "; the log " + rejected.get();
-                    } else if (b.kind().equals(Fault.Byzantine.LYING_LEADER)) {
-                        // Confirmed when the followers were seen to overrule the false decision.
-                        Optional<String> overruled = overruling(effect.get().getQueryId());
-                        if (overruled.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        also = "; " + overruled.get();
-                    }
-                    seen.add(n + " " + effect.get().getWhat() + " for "
-                            + effect.get().getQueryId() + also);
-                } catch (RuntimeException unreachable) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(String.join("; ", seen));
-        };
-    }
-    /** The rejection of a node's answer signed as another, on the record of a query. */
-    private Optional<String> rejection(String queryId, String from, String as) {
-        return record(queryId).flatMap(r -> r.getRejectedList().stream()
-                .filter(x -> x.contains("from " + from + " signed as " + as))
-                .findFirst()
-                .map(x -> "rejected " + x));
-    }
-
-    /** How the followers overruled a lying leader's decision on a query, once the log holds it. */
-    private Optional<String> overruling(String queryId) {
-        return record(queryId)
-                .filter(QueryRecord::hasOverruled)
-                .map(r -> "overruled by " + String.join(", ", r.getOverruledByList()) + ", whose result ("
-                        + (r.getDecision().getWinner().isEmpty()
-                                ? "no winner"
-                                : r.getDecision().getWinner()) + ", "
-                        + r.getDecision().getStatus() + ") is the one shown");
-    }
-
-    /** A query's record as the first node that answers holds it. */
-    private Optional<QueryRecord> record(String queryId) {
-        for (var n : spec.nodes()) {
-            try {
-                for (QueryRecord r : client.history(n.id(), 20)) {
-                    if (r.getQuery().getId().equals(queryId)) {
-                        return Optional.of(r);
-                    }
-                }
-            } catch (RuntimeException unreachable) {
-                // ask the next node
-            }
-        }
-        return Optional.empty();
     }
 
     // ---- clearing and healing ----

@@ -52,6 +52,9 @@ final class Verifier {
 
     /** Embeds a logged answer ahead of the decision (verifying thread). */
     void prepare(Answer a) {
+        if (a.getNodeId().equals(me)) {
+            return;
+        }
         if (embedded.size() >= MAX_EMBEDDED) {
             embedded.clear();
         }
@@ -72,6 +75,9 @@ final class Verifier {
         Optional<Dispute> wrong = disagreement(
                 record,
                 a -> {
+                    if (a.getNodeId().equals(me)) {
+                        return LeaderDuty.toArray(a.getVoteVectorList()); // its own: this node embedded it itself
+                    }
                     float[] v = embedded.remove(key(a));
                     return v != null ? v : voter.embedSymmetric(LeaderDuty.answerText(a.getJson()));
                 },
