@@ -120,7 +120,7 @@ public final class Node implements AutoCloseable {
                 id, me.model(), tag, pipeline, voter, stateMachine, faults, proposer, answering, warming, later);
         NodeRuntime runtime = new NodeRuntime(me, raft, group.getGroupId(), answerer::sentences, links, faults);
         LeaderDuty leader = new LeaderDuty(spec, id, tag, stateMachine, runtime, proposer, faults, leading);
-        Verifier verifier = new Verifier(id, tag, voter, stateMachine, proposer);
+        Verifier verifier = new Verifier(spec, id, tag, voter, stateMachine, proposer);
         NodeServiceImpl service = new NodeServiceImpl(id, stateMachine, runtime, pushes);
         duties.set(answerer, leader, verifier, service, verifying, proposer);
         try {

@@ -290,9 +290,20 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null) {
                     return "ignored dispute";
                 }
-                if (r.getDisputesList().stream().anyMatch(x -> x.getNodeId().equals(d.getNodeId()))
-                        || r.getEndorsedByList().contains(d.getNodeId())) {
-                    return "ignored dispute by " + d.getNodeId() + " (it disputed or endorsed this decision already)";
+                if (r.getDisputesList().stream().anyMatch(x -> x.getNodeId().equals(d.getNodeId()))) {
+                    return "ignored second dispute by " + d.getNodeId();
+                }
+                String withdrawn = "";
+                int endorsed = r.getEndorsedByList().indexOf(d.getNodeId());
+                if (endorsed >= 0) {
+                    // Its second look (the answer texts embedded again) found what the logged vectors did not.
+                    List<String> rest = new ArrayList<>(r.getEndorsedByList());
+                    rest.remove(endorsed);
+                    r.clearEndorsedBy().addAllEndorsedBy(rest);
+                    if (!r.hasOverruled() && 1 + rest.size() < r.getDecision().getQuorum()) {
+                        r.setVerified(false);
+                    }
+                    withdrawn = " (withdrawing its endorsement)";
                 }
                 r.addDisputes(d).setChangedIndex(index);
                 String overruled = r.hasDecision() ? overrule(r) : null;
@@ -300,7 +311,7 @@ public final class QueryStateMachine extends BaseStateMachine {
                     settled(r);
                     listener.onRecordChanged(r.build());
                 }
-                return "dispute by " + d.getNodeId() + (overruled == null ? "" : "; " + overruled);
+                return "dispute by " + d.getNodeId() + withdrawn + (overruled == null ? "" : "; " + overruled);
             }
             case ENDORSEMENT -> {
                 Endorsement x = e.getEndorsement();

@@ -1,5 +1,6 @@
 package dev.missioncontrol.cluster.node;
 
+import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Decision;
 import dev.missioncontrol.cluster.proto.DecisionStatus;
@@ -17,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check every follower makes of the leader's decision: it embeds the logged answer texts with its own voting model,
- * counts the vote again, and logs an {@code Endorsement} when the result is the leader's, or a {@code Dispute} holding
- * its own result when it differs — another winner or status, or any similarity off by more than {@link #TOLERANCE}.
+ * The check every follower makes of the leader's decision: it counts the vote again — from the logged vote vectors at
+ * once, then from the answer texts embedded with its own voting model — and logs an {@code Endorsement} when the result
+ * is the leader's, or a {@code Dispute} holding its own result when it differs: another winner or status, or any
+ * similarity off by more than {@link #TOLERANCE}.
  * The leader's decision is not taken on trust: q(n) endorsing nodes verify it, q(n) disputes with one result overrule
  * it ({@link QueryStateMachine}).
  */
@@ -28,6 +30,7 @@ final class Verifier {
     /** Largest difference between a logged and a recomputed similarity that is not a dispute. */
     static final double TOLERANCE = 0.02;
 
+    private final ClusterSpec spec;
     private final String me;
     private final String tag;
     private final Embedder voter;
@@ -42,7 +45,8 @@ final class Verifier {
     /** Most answers kept embedded ahead (queries that never get a decision here are dropped beyond it). */
     private static final int MAX_EMBEDDED = 256;
 
-    Verifier(String me, String tag, Embedder voter, QueryStateMachine state, Proposer proposer) {
+    Verifier(ClusterSpec spec, String me, String tag, Embedder voter, QueryStateMachine state, Proposer proposer) {
+        this.spec = spec;
         this.me = me;
         this.tag = tag;
         this.voter = voter;
@@ -65,37 +69,53 @@ final class Verifier {
         return a.getQueryId() + "\n" + a.getNodeId();
     }
 
-    /** Recomputes a decision another node made; endorses it, or disputes it when it does not follow from the answers. */
+    /**
+     * Checks a decision another node made, in two steps. First the vote is counted again from the logged vote vectors
+     * — instant, and enough to catch a leader whose decision does not follow from them: the node endorses or disputes
+     * at once. Then the logged answer texts are embedded with its own voting model and counted again, which also
+     * catches an answer whose logged vector is not its text's; a difference found then is a dispute too, and withdraws
+     * the endorsement.
+     */
     void verify(QueryRecord record) {
         String qid = record.getDecision().getQueryId();
-        if (state.hasVerdictOf(qid, me)
-                || state.record(qid).map(QueryRecord::getVerified).orElse(false)) {
-            return; // replaying the log after a restart, or q(n) nodes have settled it already
+        if (state.hasVerdictOf(qid, me)) {
+            return; // replaying the log after a restart: checked before
         }
-        Optional<Dispute> wrong = disagreement(
-                record,
-                a -> {
-                    if (a.getNodeId().equals(me)) {
-                        return LeaderDuty.toArray(a.getVoteVectorList()); // its own: this node embedded it itself
-                    }
-                    float[] v = embedded.remove(key(a));
-                    return v != null ? v : voter.embedSymmetric(LeaderDuty.answerText(a.getJson()));
-                },
-                me);
-        Entry verdict;
+        Optional<Dispute> wrong = disagreement(record, a -> LeaderDuty.toArray(a.getVoteVectorList()), spec, me);
         if (wrong.isPresent()) {
-            Dispute d = wrong.get().toBuilder().setNodeId(me).build();
-            log.warn("{} disputes the decision on {}: {}", tag, qid, d.getDetail());
-            verdict = Entry.newBuilder().setDispute(d).build();
-        } else {
-            verdict = Entry.newBuilder()
-                    .setEndorsement(Endorsement.newBuilder().setQueryId(qid).setNodeId(me))
-                    .build();
+            dispute(wrong.get());
+            return;
         }
+        if (!state.record(qid).map(QueryRecord::getVerified).orElse(false)) {
+            proposer.propose(
+                    Entry.newBuilder()
+                            .setEndorsement(
+                                    Endorsement.newBuilder().setQueryId(qid).setNodeId(me))
+                            .build(),
+                    "endorsement of " + qid,
+                    () -> !state.hasVerdictOf(qid, me));
+        }
+        disagreement(
+                        record,
+                        a -> {
+                            if (a.getNodeId().equals(me)) {
+                                return LeaderDuty.toArray(a.getVoteVectorList()); // its own: embedded by this node
+                            }
+                            float[] v = embedded.remove(key(a));
+                            return v != null ? v : voter.embedSymmetric(LeaderDuty.answerText(a.getJson()));
+                        },
+                        spec,
+                        me)
+                .ifPresent(this::dispute);
+    }
+
+    private void dispute(Dispute found) {
+        Dispute d = found.toBuilder().setNodeId(me).build();
+        log.warn("{} disputes the decision on {}: {}", tag, d.getQueryId(), d.getDetail());
         proposer.propose(
-                verdict,
-                (wrong.isPresent() ? "dispute on " : "endorsement of ") + qid,
-                () -> !state.hasVerdictOf(qid, me));
+                Entry.newBuilder().setDispute(d).build(),
+                "dispute on " + d.getQueryId(),
+                () -> !state.hasDisputeOf(d.getQueryId(), me));
     }
 
     /**
@@ -106,7 +126,7 @@ final class Verifier {
      * @return a dispute without its node id, holding the recomputed decision
      */
     static Optional<Dispute> disagreement(
-            QueryRecord record, java.util.function.Function<Answer, float[]> embed, String me) {
+            QueryRecord record, java.util.function.Function<Answer, float[]> embed, ClusterSpec spec, String me) {
         Decision d = record.getDecision();
         Map<String, float[]> vectors = new LinkedHashMap<>();
         for (Answer a : record.getAnswersList()) {
@@ -114,7 +134,8 @@ final class Verifier {
                 vectors.put(a.getNodeId(), embed.apply(a));
             }
         }
-        Vote.Result mine = Vote.decide(vectors, d.getClusterSize(), d.getTau());
+        Vote.Result mine =
+                Vote.decide(vectors, spec.size(), spec.tau()); // the cluster file's n and τ, not the leader's word
         double worst = 0;
         int m = mine.nodes().size();
         boolean shapeOk = m == d.getNodesCount() && d.getMatrixCount() == m * m;

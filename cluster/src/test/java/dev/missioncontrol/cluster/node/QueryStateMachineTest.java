@@ -181,10 +181,16 @@ class QueryStateMachineTest {
         sm.apply(query("q2"), 7);
         sm.apply(decisionOf4("q2", "n1", "n4", DecisionStatus.CONSENSUS), 8);
         sm.apply(endorsement("q2", "n2"), 9);
-        sm.apply(dispute("q2", "n2", "n2"), 10); // it endorsed already: ignored
+        sm.apply(endorsement("q2", "n3"), 10);
+        assertThat(sm.record("q2").orElseThrow().getVerified()).isTrue();
+        // n3's second look (the texts embedded again) disagrees: its endorsement is withdrawn.
         sm.apply(dispute("q2", "n3", "n2"), 11);
-        sm.apply(dispute("q2", "n4", "n2"), 12);
-        assertThat(sm.record("q2").orElseThrow().hasOverruled()).isFalse();
+        sm.apply(dispute("q2", "n3", "n2"), 12); // a retried proposal
+        QueryRecord q2 = sm.record("q2").orElseThrow();
+        assertThat(q2.getEndorsedByList()).containsExactly("n2");
+        assertThat(q2.getVerified()).isFalse();
+        assertThat(q2.getDisputesCount()).isEqualTo(1);
+        assertThat(q2.hasOverruled()).isFalse();
 
         sm.apply(query("q3"), 13);
         sm.apply(decisionOf4("q3", "n1", "n4", DecisionStatus.CONSENSUS), 14);
