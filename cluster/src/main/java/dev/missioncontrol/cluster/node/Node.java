@@ -214,10 +214,6 @@ public final class Node implements AutoCloseable {
         @Override
         public void onAnswer(Answer answer) {
             leader.onAnswer();
-            if (!proposer.leads()) {
-                // A follower verifies the decision to come: embed the answer now, not after the decision.
-                answerer.work(verifying, () -> verifier.prepare(answer));
-            }
         }
 
         @Override

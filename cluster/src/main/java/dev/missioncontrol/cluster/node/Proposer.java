@@ -148,11 +148,6 @@ final class Proposer implements AutoCloseable {
         }
     }
 
-    /** Whether this node was the leader when it last learned of one. Lock-free: called on the apply thread. */
-    boolean leads() {
-        return nodeId.equals(leader);
-    }
-
     /** The node learned of a new leader: from now on its entries go straight there. Any thread; does not block. */
     synchronized void leaderIs(String newLeader) {
         if (closed || newLeader.equals(leader)) {

@@ -36,14 +36,6 @@ final class Verifier {
     private final Embedder voter;
     private final QueryStateMachine state;
     private final Proposer proposer;
-    /**
-     * The voting model's vectors of answers logged for queries still open, computed as each answer is applied so the
-     * check after the decision costs no embedding; by query id and node.
-     */
-    private final Map<String, float[]> embedded = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Most answers kept embedded ahead (queries that never get a decision here are dropped beyond it). */
-    private static final int MAX_EMBEDDED = 256;
 
     Verifier(ClusterSpec spec, String me, String tag, Embedder voter, QueryStateMachine state, Proposer proposer) {
         this.spec = spec;
@@ -52,21 +44,6 @@ final class Verifier {
         this.voter = voter;
         this.state = state;
         this.proposer = proposer;
-    }
-
-    /** Embeds a logged answer ahead of the decision (verifying thread). */
-    void prepare(Answer a) {
-        if (a.getNodeId().equals(me)) {
-            return;
-        }
-        if (embedded.size() >= MAX_EMBEDDED) {
-            embedded.clear();
-        }
-        embedded.computeIfAbsent(key(a), k -> voter.embedSymmetric(LeaderDuty.answerText(a.getJson())));
-    }
-
-    private static String key(Answer a) {
-        return a.getQueryId() + "\n" + a.getNodeId();
     }
 
     /**
@@ -101,8 +78,7 @@ final class Verifier {
                             if (a.getNodeId().equals(me)) {
                                 return LeaderDuty.toArray(a.getVoteVectorList()); // its own: embedded by this node
                             }
-                            float[] v = embedded.remove(key(a));
-                            return v != null ? v : voter.embedSymmetric(LeaderDuty.answerText(a.getJson()));
+                            return voter.embedSymmetric(LeaderDuty.answerText(a.getJson()));
                         },
                         spec,
                         me)
