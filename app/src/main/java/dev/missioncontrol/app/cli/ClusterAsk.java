@@ -74,7 +74,7 @@ final class ClusterAsk {
             out.println("!! " + DecisionFormat.verdict(r));
             r.getDisputesList().forEach(x -> out.println("!!   " + x.getNodeId() + ": " + x.getDetail()));
         }
-        out.println("== " + DecisionFormat.banner(d) + " ==");
+        out.println("== " + DecisionFormat.banner(r) + " ==");
         warning.ifPresent(w -> out.println("!! WARNING: " + w));
         DecisionFormat.minorityDisputes(r).forEach(x -> out.println("!! " + x));
         if (!r.getVerified()) {

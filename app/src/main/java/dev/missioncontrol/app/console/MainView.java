@@ -299,7 +299,7 @@ public final class MainView {
             return;
         }
         Status s = DecisionFormat.status(r);
-        lastDecision.setText(s.glyph() + " " + r.getQuery().getId() + " " + DecisionFormat.banner(r.getDecision()));
+        lastDecision.setText(s.glyph() + " " + r.getQuery().getId() + " " + DecisionFormat.banner(r));
         Fx.status(lastDecision, s);
     }
 

@@ -114,6 +114,11 @@ public final class DecisionFormat {
         return title(d) + " — " + detail(d);
     }
 
+    /** A record's banner: the decision's, after "DISPUTED — " when the followers overruled the leader. */
+    public static String banner(QueryRecord r) {
+        return (disputed(r) ? "DISPUTED — " : "") + banner(r.getDecision());
+    }
+
     /** The status in words: CONSENSUS, DEGRADED or NO CONSENSUS. */
     public static String title(Decision d) {
         return switch (d.getStatus()) {

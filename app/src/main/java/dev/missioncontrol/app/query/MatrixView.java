@@ -48,7 +48,7 @@ public final class MatrixView extends VBox {
             return;
         }
         Decision d = r.getDecision();
-        title.setText("Query " + r.getQuery().getId() + " — " + DecisionFormat.banner(d));
+        title.setText("Query " + r.getQuery().getId() + " — " + DecisionFormat.banner(r));
         Fx.status(title, DecisionFormat.status(r));
         int m = d.getNodesCount();
         int w = d.getNodesList().indexOf(d.getWinner());

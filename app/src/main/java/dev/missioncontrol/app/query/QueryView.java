@@ -219,9 +219,12 @@ public final class QueryView extends VBox {
                 .map(w -> showInjected.get() ? w : w.replaceFirst(" \\([^)]*\\)", ""));
         Status s = beyond.isPresent() ? Status.CRITICAL : DecisionFormat.status(r);
         Fx.status(banner, s);
-        bannerStatus.setText(s.glyph() + " " + (disputed ? "DISPUTED — THE FOLLOWERS' RESULT: " : "")
-                + DecisionFormat.title(d)
-                + (beyond.isPresent() ? " — VOTE NOT TRUSTWORTHY" : ""));
+        // Kept short enough for one line: the detail under it says the rest.
+        String title = disputed
+                ? "DISPUTED — "
+                        + (beyond.isPresent() ? "VOTE NOT TRUSTWORTHY" : DecisionFormat.title(d) + " BY THE FOLLOWERS")
+                : DecisionFormat.title(d) + (beyond.isPresent() ? " — VOTE NOT TRUSTWORTHY" : "");
+        bannerStatus.setText(s.glyph() + " " + title);
         StringBuilder detail = new StringBuilder(DecisionFormat.detail(d));
         detail.append(String.format(
                 Locale.ROOT, " · τ = %.2f · closed: %s · %d ms", d.getTau(), d.getReason(), d.getDecidedAfterMillis()));

@@ -378,8 +378,7 @@ public final class QueryStateMachine extends BaseStateMachine {
                 List<String> by = group.stream().map(Dispute::getNodeId).toList();
                 Decision theirs = group.getFirst().getRecomputed().toBuilder()
                         .setQueryId(leader.getQueryId())
-                        .setReason("overruled the leader " + leader.getLeaderId() + ": " + String.join(", ", by)
-                                + " recomputed the vote from the logged answers")
+                        .setReason(leader.getReason()) // why the query closed; overruled_by says the rest
                         .setDecidedAfterMillis(leader.getDecidedAfterMillis())
                         .clearSignature()
                         .build();
