@@ -201,7 +201,7 @@ public final class DecisionFormat {
         o.put("verified", r.getVerified());
         ArrayNode endorsed = o.putArray("endorsed_by");
         r.getEndorsedByList().forEach(endorsed::add);
-        o.put("leader", d.getLeaderId());
+        o.put("leader", disputed(r) ? r.getOverruled().getLeaderId() : d.getLeaderId()); // who led, even if overruled
         o.put("verdict", verdict(r));
         ArrayNode rejected = o.putArray("rejected");
         r.getRejectedList().forEach(rejected::add);

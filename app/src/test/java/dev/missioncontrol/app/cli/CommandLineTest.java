@@ -199,4 +199,19 @@ class CommandLineTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains(config.toString()).contains("retrieval.top-k");
     }
+
+    @Test
+    void askExitsThreeWithoutConsensusAndFourWhenTheFollowersOverruledTheLeader() {
+        var ok = dev.missioncontrol.app.console.FakeCluster.record(
+                "e1", "q", dev.missioncontrol.cluster.proto.DecisionStatus.CONSENSUS, "n1", "n2", "n3");
+        var none = dev.missioncontrol.app.console.FakeCluster.record(
+                "e2", "q", dev.missioncontrol.cluster.proto.DecisionStatus.NO_CONSENSUS, "n1", "n2", "n3");
+        var overruled = ok.toBuilder()
+                .setOverruled(ok.getDecision())
+                .addOverruledBy("n2")
+                .build();
+        assertThat(ClusterAsk.exitCode(ok)).isZero();
+        assertThat(ClusterAsk.exitCode(none)).isEqualTo(3);
+        assertThat(ClusterAsk.exitCode(overruled)).isEqualTo(4);
+    }
 }

@@ -173,6 +173,9 @@ class QueryViewModelTest {
         assertThat(json.get("disputed").asBoolean()).isTrue();
         assertThat(json.get("disputes")).hasSize(2);
         assertThat(json.get("overruled").get("winner").asText()).isEqualTo("n3");
+        assertThat(json.get("leader").asText())
+                .as("the leader that was overruled")
+                .isEqualTo("n1");
         assertThat(timeline.events()).anySatisfy(e -> assertThat(e.label()).isEqualTo("DISPUTED"));
     }
 }
