@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -23,7 +24,10 @@ import java.util.UUID;
  * deadline-ms = 10000
  * node n1 127.0.0.1 raft=7101 api=7201 metrics=7301 model=all-minilm-l6-v2
  * node n2 127.0.0.1 raft=7102 api=7202 metrics=7302 model=bge-small-en-v1.5
+ * node n3 127.0.0.1 raft=7103 api=7203 metrics=7303 model=all-minilm-l6-v2 generator=openai url=http://127.0.0.1:11434/v1 llm-model=qwen2.5:0.5b
  * </pre>
+ *
+ * <p>A node line may name its generator ({@link GeneratorSpec}); without one the node answers with the grounded one.
  *
  * <p>Every error names the file and line.
  */
@@ -43,7 +47,22 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
             List.of("all-minilm-l6-v2", "all-minilm-l6-v2-int8", "bge-small-en-v1.5");
 
     /** One node of the cluster. */
-    public record NodeSpec(String id, String host, int raftPort, int apiPort, int metricsPort, String model) {
+    public record NodeSpec(
+            String id, String host, int raftPort, int apiPort, int metricsPort, String model, GeneratorSpec generator) {
+        public NodeSpec {
+            generator = generator == null ? GeneratorSpec.GROUNDED : generator;
+        }
+
+        /** A node with the grounded generator. */
+        public NodeSpec(String id, String host, int raftPort, int apiPort, int metricsPort, String model) {
+            this(id, host, raftPort, apiPort, metricsPort, model, GeneratorSpec.GROUNDED);
+        }
+
+        /** The same node with another generator. */
+        public NodeSpec withGenerator(GeneratorSpec g) {
+            return new NodeSpec(id, host, raftPort, apiPort, metricsPort, model, g);
+        }
+
         public String raftAddress() {
             return host + ":" + raftPort;
         }
@@ -63,6 +82,21 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node '" + id + "' in the cluster file; it lists "
                         + nodes.stream().map(NodeSpec::id).toList()));
+    }
+
+    /** The same cluster with these nodes' generators replaced (by node id; "all" for every node). */
+    public ClusterSpec withGenerators(Map<String, GeneratorSpec> generators) {
+        for (String id : generators.keySet()) {
+            if (!id.equals("all")) {
+                node(id); // throws for an id the cluster does not have
+            }
+        }
+        List<NodeSpec> out = new ArrayList<>();
+        for (NodeSpec n : nodes) {
+            GeneratorSpec g = generators.getOrDefault(n.id(), generators.get("all"));
+            out.add(g == null ? n : n.withGenerator(g));
+        }
+        return new ClusterSpec(group, tau, deadlineMillis, out);
     }
 
     /** The same cluster with another answer deadline. */
@@ -168,13 +202,16 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
         for (NodeSpec n : nodes) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "node %s %s raft=%d api=%d metrics=%d model=%s%n",
+                    "node %s %s raft=%d api=%d metrics=%d model=%s%s%n",
                     n.id(),
                     n.host(),
                     n.raftPort(),
                     n.apiPort(),
                     n.metricsPort(),
-                    n.model()));
+                    n.model(),
+                    n.generator().settings().isEmpty()
+                            ? ""
+                            : " " + n.generator().settings()));
         }
         return sb.toString();
     }
@@ -275,6 +312,7 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
         }
         Integer raft = null, api = null, metrics = null;
         String model = "all-minilm-l6-v2";
+        Map<String, String> generator = new java.util.HashMap<>();
         for (int k = 3; k < parts.length; k++) {
             String[] kv = parts[k].split("=", 2);
             if (kv.length != 2) {
@@ -285,15 +323,22 @@ public record ClusterSpec(UUID group, double tau, long deadlineMillis, List<Node
                 case "api" -> api = port(kv[1]);
                 case "metrics" -> metrics = port(kv[1]);
                 case "model" -> model = kv[1];
+                case "generator", "gguf", "url", "llm-model", "api-key-env" -> generator.put(kv[0], kv[1]);
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown node setting '" + kv[0] + "' (known: raft, api," + " metrics, model)");
+                    throw new IllegalArgumentException("unknown node setting '" + kv[0] + "' (known: raft, api,"
+                            + " metrics, model, " + String.join(", ", GeneratorSpec.KEYS) + ")");
             }
         }
         if (raft == null || api == null || metrics == null) {
             throw new IllegalArgumentException("node " + id + " needs raft=, api= and metrics= ports");
         }
-        return new NodeSpec(id, parts[2], raft, api, metrics, model);
+        GeneratorSpec g;
+        try {
+            g = GeneratorSpec.of(generator);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node " + id + ": " + e.getMessage(), e);
+        }
+        return new NodeSpec(id, parts[2], raft, api, metrics, model, g);
     }
 
     private static int port(String s) {

@@ -39,6 +39,9 @@ final class Answerer {
 
     private final String me;
     private final String model;
+    /** What writes this node's answers, for people ("grounded", "qwen2.5:0.5b via openai (…)"). */
+    private final String generator;
+
     private final String tag;
     private final RagPipeline pipeline;
     private final Embedder voter;
@@ -61,6 +64,7 @@ final class Answerer {
     Answerer(
             String me,
             String model,
+            String generator,
             String tag,
             RagPipeline pipeline,
             Embedder voter,
@@ -72,6 +76,7 @@ final class Answerer {
             ScheduledExecutorService later) {
         this.me = me;
         this.model = model;
+        this.generator = generator;
         this.tag = tag;
         this.pipeline = pipeline;
         this.voter = voter;
@@ -175,7 +180,8 @@ final class Answerer {
                 .setNodeId(nodeId)
                 .setJson(json)
                 .setLatencyMillis((System.nanoTime() - startNanos) / 1e6)
-                .setRetrievalModel(model);
+                .setRetrievalModel(model)
+                .setGenerator(generator);
         for (float f : vector) {
             a.addVoteVector(f);
         }

@@ -2,6 +2,7 @@ package dev.missioncontrol.cluster.node;
 
 import dev.missioncontrol.cluster.config.ClusterSecret;
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.config.GeneratorSpec;
 import dev.missioncontrol.cluster.config.RaftSetup;
 import dev.missioncontrol.cluster.proto.Answer;
 import dev.missioncontrol.cluster.proto.Entry;
@@ -76,8 +77,7 @@ public final class Node implements AutoCloseable {
         this.tag = id + "@" + spec.group().toString().substring(0, 8);
         checkPortsFree(me);
         EmbeddingModel model = EmbeddingModel.byId(me.model());
-        this.pipeline = RagPipeline.open(
-                PipelineConfig.defaults(dataDir).withEmbeddingModel(model).withThreads(1));
+        this.pipeline = openPipeline(spec, me, dataDir, model);
         this.ownsVoter = model != Vote.MODEL;
         this.voter = ownsVoter ? OnnxEmbedder.load(Vote.MODEL, dataDir.resolve("models"), 1) : pipeline.embedder();
         ExecutorService answering = single(id + "-answer");
@@ -117,7 +117,18 @@ public final class Node implements AutoCloseable {
                 .build();
         this.links = new LinkProbes(spec, id);
         Answerer answerer = new Answerer(
-                id, me.model(), tag, pipeline, voter, stateMachine, faults, proposer, answering, warming, later);
+                id,
+                me.model(),
+                me.generator().describe(),
+                tag,
+                pipeline,
+                voter,
+                stateMachine,
+                faults,
+                proposer,
+                answering,
+                warming,
+                later);
         NodeRuntime runtime = new NodeRuntime(me, raft, group.getGroupId(), answerer::sentences, links, faults);
         LeaderDuty leader = new LeaderDuty(spec, id, tag, stateMachine, runtime, proposer, faults, leading);
         Verifier verifier = new Verifier(spec, id, tag, voter, stateMachine, proposer);
@@ -238,6 +249,54 @@ public final class Node implements AutoCloseable {
         public void onLeader(String leaderId) {
             proposer.leaderIs(leaderId);
         }
+    }
+
+    /**
+     * The node's pipeline with its own generator, checked before the node reports ready: a GGUF that does not load, or
+     * a server that does not answer or does not list the model, stops the node's start with a message naming the node,
+     * the file or URL, and what to do.
+     */
+    private static RagPipeline openPipeline(
+            ClusterSpec spec, ClusterSpec.NodeSpec me, Path dataDir, EmbeddingModel model) {
+        GeneratorSpec g = me.generator();
+        String key = "";
+        if (!g.apiKeyEnv().isEmpty()) {
+            key = System.getenv(g.apiKeyEnv());
+            if (key == null || key.isBlank()) {
+                throw new IllegalStateException("cannot start: its generator's API key is read from"
+                        + " the environment variable " + g.apiKeyEnv() + ", which is not set on this host. Set it"
+                        + " before starting the node, or remove api-key-env from its line in the cluster file.");
+            }
+        }
+        PipelineConfig config = PipelineConfig.defaults(dataDir)
+                .withEmbeddingModel(model)
+                .withThreads(1)
+                .withGenerator(
+                        g.kind(),
+                        g.gguf().isEmpty() ? null : Path.of(g.gguf()),
+                        g.url().isEmpty() ? null : java.net.URI.create(g.url()),
+                        g.llmModel().isEmpty() ? null : g.llmModel(),
+                        key)
+                // A generator that is still writing when the leader stops waiting is of no use to the vote.
+                .withTimeout(java.time.Duration.ofMillis(generationTimeoutMillis(spec.deadlineMillis())));
+        try {
+            return RagPipeline.open(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot start: its generator ("
+                            + g.describe() + ") is not usable: " + e.getMessage()
+                            + (g.kind().equals("openai")
+                                    ? " Start the server, or fix url= and llm-model= on the node's line in the cluster file."
+                                    : g.kind().equals("llama")
+                                            ? " Fix gguf= on the node's line in the cluster file."
+                                            : ""),
+                    e);
+        }
+    }
+
+    /** How long a node's generator may take: three quarters of the answer deadline, so a late answer still counts. */
+    static long generationTimeoutMillis(long deadlineMillis) {
+        return Math.max(500, deadlineMillis * 3 / 4);
     }
 
     private static void checkPortsFree(ClusterSpec.NodeSpec me) {

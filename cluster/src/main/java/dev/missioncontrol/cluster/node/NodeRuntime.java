@@ -105,6 +105,7 @@ final class NodeRuntime {
                 .setProcessCpu(cpu())
                 .setUptimeMillis(System.currentTimeMillis() - started)
                 .setRetrievalModel(me.model())
+                .setGenerator(me.generator().describe())
                 .setDecisions(decisions)
                 .setSentencesReady(warmed.done())
                 .setSentencesTotal(warmed.total())

@@ -95,6 +95,12 @@ public record PipelineConfig(
                 grounded);
     }
 
+    /** The same, with another generation deadline (a node sets it below the cluster's answer deadline). */
+    public PipelineConfig withTimeout(Duration t) {
+        return new PipelineConfig(
+                dataDir, embeddingModel, retrieval, topK, threads, generator, gguf, url, model, apiKey, t, grounded);
+    }
+
     /**
      * Checks the combination, naming the key at fault.
      *

@@ -24,6 +24,15 @@ import java.util.function.Consumer;
  */
 public final class OpenAiGenerator implements Generator {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest reply read: a server that writes more is cut off and its answer failed. */
+    public static final int MAX_REPLY_CHARS = 16_000;
+    /** Ends replies that outlive the timeout (a server that streams forever or stalls mid-reply). */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "openai-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * Settings of the HTTP backend.
@@ -102,8 +111,22 @@ public final class OpenAiGenerator implements Generator {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
+        long start = System.nanoTime();
         HttpResponse<java.io.InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         StringBuilder content = new StringBuilder();
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        long left = Math.max(1, config.timeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
+        java.util.concurrent.ScheduledFuture<?> deadline = DEADLINES.schedule(
+                () -> {
+                    late.set(true);
+                    try {
+                        response.body().close();
+                    } catch (IOException ignored) {
+                        // Closing is all that is wanted.
+                    }
+                },
+                left,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         try (BufferedReader reader =
                 new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) {
@@ -112,8 +135,12 @@ public final class OpenAiGenerator implements Generator {
                         + error.substring(0, Math.min(200, error.length())));
             }
             String line;
+            StringBuilder plain = new StringBuilder(); // a server that ignores "stream": one JSON body
             while ((line = reader.readLine()) != null) {
                 if (!line.startsWith("data:")) {
+                    if (plain.length() <= MAX_REPLY_CHARS) {
+                        plain.append(line).append('\n');
+                    }
                     continue;
                 }
                 String data = line.substring(5).strip();
@@ -129,9 +156,38 @@ public final class OpenAiGenerator implements Generator {
                     content.append(piece);
                     tokens.accept(piece);
                 }
+                if (content.length() > MAX_REPLY_CHARS) {
+                    throw new GenerationException("Server " + base() + " wrote more than " + MAX_REPLY_CHARS
+                            + " characters; the reply was cut off and not used");
+                }
             }
-        } catch (IOException e) {
+            if (content.isEmpty() && !plain.toString().isBlank()) {
+                String whole = JSON.readTree(plain.toString())
+                        .path("choices")
+                        .path(0)
+                        .path("message")
+                        .path("content")
+                        .asText("");
+                content.append(whole);
+                tokens.accept(whole);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (late.get()) {
+                throw new GenerationException(
+                        "Server " + base() + " gave no complete answer within "
+                                + config.timeout().toMillis() + " ms (the generation timeout)",
+                        e);
+            }
+            if (e instanceof GenerationException g) {
+                throw g;
+            }
             throw new GenerationException("Reading the reply of " + base() + " failed: " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
+        }
+        if (late.get()) {
+            throw new GenerationException("Server " + base() + " gave no complete answer within "
+                    + config.timeout().toMillis() + " ms (the generation timeout)");
         }
         return Answer.parse(content.toString(), passages);
     }

@@ -36,6 +36,35 @@ class OpenAiGeneratorTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/models", ex -> reply(ex, 200, "{\"data\":[{\"id\":\"qwen2.5:0.5b\"}]}"));
         server.createContext("/v1/chat/completions", this::chat);
+        server.createContext(
+                "/plain/v1/chat/completions",
+                ex -> reply(
+                        ex,
+                        200,
+                        "{\"choices\":[{\"message\":"
+                                + "{\"content\":\"{\\\"answer\\\":\\\"Plain.\\\",\\\"citations\\\":[]}\"}}]}"));
+        server.createContext("/broken/v1/chat/completions", ex -> reply(ex, 200, "data: {\"choices\": [\n\n"));
+        server.createContext("/prose/v1/chat/completions", ex -> reply(ex, 200, sse("Sure! The limit is 33 V.")));
+        server.createContext("/stall/v1/chat/completions", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write("data: {\"choices\":[{\"delta\":{\"content\":\"{\"}}]}\n\n".getBytes());
+            ex.getResponseBody().flush();
+            sleepQuietly(10_000); // then nothing: stalled mid-reply
+            ex.close();
+        });
+        server.createContext("/endless/v1/chat/completions", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            try {
+                for (int i = 0; i < 100_000; i++) {
+                    ex.getResponseBody().write(sse("word ").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException closed) {
+                // the client stopped reading
+            }
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -61,6 +90,57 @@ class OpenAiGeneratorTest {
         sse.append("data: [DONE]\n\n");
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
         reply(ex, 200, sse.toString());
+    }
+
+    private static String sse(String text) {
+        var delta = JSON.createObjectNode();
+        delta.putObject("delta").put("content", text);
+        var chunk = JSON.createObjectNode();
+        chunk.putArray("choices").add(delta);
+        return "data: " + chunk + "\n\n";
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private OpenAiGenerator at(String path, Duration timeout) {
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path + "/v1");
+        return new OpenAiGenerator(new OpenAiGenerator.Config(url, "qwen2.5:0.5b", "", timeout));
+    }
+
+    @Test
+    void aServerThatDoesNotStreamIsReadWhole() {
+        Answer a = at("/plain", Duration.ofSeconds(5)).generate("q", LlamaGeneratorTest.PASSAGES, t -> {});
+        assertThat(a.answer()).isEqualTo("Plain.");
+    }
+
+    @Test
+    void brokenJsonProseAStallAndAnEndlessStreamEachFailWithTheirReason() {
+        assertThatThrownBy(
+                        () -> at("/broken", Duration.ofSeconds(5)).generate("q", LlamaGeneratorTest.PASSAGES, t -> {}))
+                .isInstanceOf(GenerationException.class)
+                .hasMessageContaining("Reading the reply");
+        assertThatThrownBy(
+                        () -> at("/prose", Duration.ofSeconds(5)).generate("q", LlamaGeneratorTest.PASSAGES, t -> {}))
+                .isInstanceOf(GenerationException.class)
+                .hasMessageContaining("not JSON");
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                        () -> at("/stall", Duration.ofMillis(800)).generate("q", LlamaGeneratorTest.PASSAGES, t -> {}))
+                .isInstanceOf(GenerationException.class)
+                .hasMessageContaining("no complete answer within 800 ms");
+        assertThat((System.nanoTime() - start) / 1_000_000)
+                .as("ended at the timeout")
+                .isLessThan(5_000);
+        assertThatThrownBy(() ->
+                        at("/endless", Duration.ofSeconds(20)).generate("q", LlamaGeneratorTest.PASSAGES, t -> {}))
+                .isInstanceOf(GenerationException.class)
+                .hasMessageContaining("more than " + OpenAiGenerator.MAX_REPLY_CHARS);
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
