@@ -101,7 +101,7 @@ final class ClusterAsk {
                     Locale.ROOT,
                     "  %s (%s, %s, %.0f ms): %s%n",
                     a.getNodeId(),
-                    a.getRetrievalModel(),
+                    dev.missioncontrol.cluster.config.GeneratorSpec.label(a.getRetrievalModel(), a.getGenerator()),
                     badge,
                     a.getLatencyMillis(),
                     abbreviate(parsed.answer()));

@@ -92,8 +92,13 @@ public final class ClusterCommand implements Runnable {
             }
             int nodes = this.cluster.nodes;
             noteUntestedSize(out, nodes);
+            java.util.Map<String, dev.missioncontrol.cluster.config.GeneratorSpec> generators =
+                    new java.util.LinkedHashMap<>();
+            pipeline.generatorForAllNodes().ifPresent(g -> generators.put("all", g));
+            generators.putAll(this.cluster.node.generators());
             ClusterSpec cluster = ClusterSpec.loopback(nodes, this.cluster.node.modelsOrDefault())
-                    .withDeadlineMillis(this.cluster.node.deadline);
+                    .withDeadlineMillis(this.cluster.node.deadline)
+                    .withGenerators(generators);
             // A fresh group each time: old node data would belong to another group.
             files.deleteRaftDirs(cluster);
             files.create(cluster);
@@ -163,7 +168,9 @@ public final class ClusterCommand implements Runnable {
             for (String m : models) {
                 EmbeddingModel.byId(m); // names the known models when one is wrong
             }
-            ClusterSpec cluster = ClusterSpec.forHosts(hosts, models, basePort).withDeadlineMillis(node.deadline);
+            ClusterSpec cluster = ClusterSpec.forHosts(hosts, models, basePort)
+                    .withDeadlineMillis(node.deadline)
+                    .withGenerators(node.generators());
             noteUntestedSize(out, cluster.size());
             cluster.write(file);
             ClusterSecret.create(file);
@@ -428,16 +435,24 @@ public final class ClusterCommand implements Runnable {
     }
 
     static void print(PrintWriter out, List<NodeStatus> status, Map<String, Long> pids) {
+        int width = 20; // the models column: as wide as its longest label (a node's generator may follow its model)
+        for (NodeStatus s : status) {
+            width = Math.max(
+                    width,
+                    dev.missioncontrol.cluster.config.GeneratorSpec.label(s.getRetrievalModel(), s.getGenerator())
+                            .length());
+        }
+        String row = "%-5s %-9s %5s %-6s %7s %7s %-" + width + "s %7s %5s %8s%n";
         out.printf(
                 Locale.ROOT,
-                "%-5s %-9s %5s %-6s %7s %7s %-20s %7s %5s %8s%n",
+                row,
                 "node",
                 "role",
                 "term",
                 "leader",
                 "commit",
                 "applied",
-                "retrieval model",
+                "model · generator",
                 "RSS MB",
                 "CPU",
                 "pid");
@@ -445,14 +460,17 @@ public final class ClusterCommand implements Runnable {
             boolean down = s.getRole() == Role.UNREACHABLE;
             out.printf(
                     Locale.ROOT,
-                    "%-5s %-9s %5s %-6s %7s %7s %-20s %7s %5s %8s%n",
+                    row,
                     s.getNodeId(),
                     s.getRole(),
                     down ? "-" : s.getTerm(),
                     down ? "-" : s.getLeaderId(),
                     down ? "-" : s.getCommitIndex(),
                     down ? "-" : s.getAppliedIndex(),
-                    down ? "-" : s.getRetrievalModel(),
+                    down
+                            ? "-"
+                            : dev.missioncontrol.cluster.config.GeneratorSpec.label(
+                                    s.getRetrievalModel(), s.getGenerator()),
                     down ? "-" : String.format(Locale.ROOT, "%.0f", s.getRssBytes() / 1048576.0),
                     down ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.getProcessCpu()),
                     pid(s, pids));

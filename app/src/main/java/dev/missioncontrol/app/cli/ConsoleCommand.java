@@ -52,8 +52,8 @@ public final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleOptions options =
-                new ConsoleOptions(dataDir, cluster.nodes, cluster.node.models, cluster.node.deadline, attach);
+        ConsoleOptions options = new ConsoleOptions(
+                dataDir, cluster.nodes, cluster.node.models, cluster.node.deadline, attach, cluster.node.generators());
         Console.Prepared prepared;
         try {
             prepared = Console.prepare(options);

@@ -1,6 +1,7 @@
 package dev.missioncontrol.app.cli;
 
 import dev.missioncontrol.cluster.config.ClusterSpec;
+import dev.missioncontrol.cluster.config.GeneratorSpec;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -19,6 +20,43 @@ public final class NodeOptions {
             defaultValue = "10000",
             description = "How long the leader waits for answers (default 10000).")
     long deadline;
+
+    @Option(
+            names = "--node-generator",
+            paramLabel = "'NODE generator=… …'",
+            description = "A node's generator, in the cluster file's words; repeat per node, or give 'all' for"
+                    + " every node. For example: --node-generator 'n2 generator=openai url=http://127.0.0.1:11434/v1"
+                    + " llm-model=qwen2.5:0.5b' --node-generator 'n3 generator=llama gguf=/models/tiny.gguf'"
+                    + " (default: grounded on every node).")
+    List<String> nodeGenerators;
+
+    /**
+     * The generators given, by node id ("all" for every node not named).
+     *
+     * @throws IllegalArgumentException naming the setting at fault
+     */
+    java.util.Map<String, GeneratorSpec> generators() {
+        java.util.Map<String, GeneratorSpec> out = new java.util.LinkedHashMap<>();
+        for (String g : nodeGenerators == null ? List.<String>of() : nodeGenerators) {
+            String[] parts = g.strip().split("\\s+");
+            java.util.Map<String, String> settings = new java.util.HashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                if (kv.length != 2 || !GeneratorSpec.KEYS.contains(kv[0])) {
+                    throw new IllegalArgumentException(
+                            "--node-generator '" + g + "': expected NODE then key=value" + " settings among "
+                                    + String.join(", ", GeneratorSpec.KEYS) + ", found '" + parts[i] + "'");
+                }
+                settings.put(kv[0], kv[1]);
+            }
+            try {
+                out.put(parts[0], GeneratorSpec.of(settings));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--node-generator '" + g + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
 
     /** The models given, or the diverse default. */
     List<String> modelsOrDefault() {

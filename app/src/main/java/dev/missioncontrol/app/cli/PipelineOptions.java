@@ -52,6 +52,23 @@ public final class PipelineOptions {
             description = "Environment variable holding the server's API key (never pass keys on the command line).")
     String apiKeyEnv;
 
+    /**
+     * {@code --generator} and its settings as one generator for every node of a new cluster ({@code cluster up}), or
+     * nothing when none was given. The API key stays in its environment variable: only its name is passed on.
+     */
+    java.util.Optional<dev.missioncontrol.cluster.config.GeneratorSpec> generatorForAllNodes() {
+        if (generator == null && gguf == null && url == null && llmModel == null && apiKeyEnv == null) {
+            return java.util.Optional.empty();
+        }
+        String kind = generator != null ? generator : url != null ? "openai" : gguf != null ? "llama" : "grounded";
+        return java.util.Optional.of(new dev.missioncontrol.cluster.config.GeneratorSpec(
+                kind,
+                gguf == null ? "" : gguf.toAbsolutePath().toString(),
+                url == null ? "" : url.toString(),
+                llmModel,
+                apiKeyEnv));
+    }
+
     /** The configuration these options describe, validated. */
     public PipelineConfig toConfig() {
         PipelineConfig c = config != null ? PipelineConfig.load(config, dataDir) : PipelineConfig.defaults(dataDir);

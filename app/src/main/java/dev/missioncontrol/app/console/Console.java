@@ -94,8 +94,9 @@ public final class Console implements AutoCloseable {
         }
         ClusterFiles files = ClusterFiles.console(options.dataDir());
         stopLeftovers(files, options.dataDir());
-        ClusterSpec spec =
-                ClusterSpec.loopback(options.nodes(), options.models()).withDeadlineMillis(options.deadlineMillis());
+        ClusterSpec spec = ClusterSpec.loopback(options.nodes(), options.models())
+                .withDeadlineMillis(options.deadlineMillis())
+                .withGenerators(options.generators());
         // A fresh group each start: the Raft data of an earlier console would belong to another group.
         files.deleteRaftDirs(spec);
         Files.createDirectories(files.dir());

@@ -10,11 +10,23 @@ import java.util.List;
  *
  * @param attach a cluster file to attach to, or null for a local cluster
  */
-public record ConsoleOptions(Path dataDir, int nodes, List<String> models, long deadlineMillis, Path attach) {
+public record ConsoleOptions(
+        Path dataDir,
+        int nodes,
+        List<String> models,
+        long deadlineMillis,
+        Path attach,
+        java.util.Map<String, dev.missioncontrol.cluster.config.GeneratorSpec> generators) {
     public static final List<Integer> SIZES = List.of(3, 4, 5, 7);
 
     public ConsoleOptions {
         models = models == null || models.isEmpty() ? ClusterSpec.DIVERSE_MODELS : List.copyOf(models);
+        generators = generators == null ? java.util.Map.of() : java.util.Map.copyOf(generators);
+    }
+
+    /** Every node on the grounded generator. */
+    public ConsoleOptions(Path dataDir, int nodes, List<String> models, long deadlineMillis, Path attach) {
+        this(dataDir, nodes, models, deadlineMillis, attach, java.util.Map.of());
     }
 
     /** Names the wrong option and what is allowed. */

@@ -161,6 +161,7 @@ public final class DecisionFormat {
             ObjectNode x = answers.addObject();
             x.put("node", a.getNodeId());
             x.put("retrieval_model", a.getRetrievalModel());
+            x.put("generator", a.getGenerator());
             x.put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
             try {
                 x.set("answer", JSON.readTree(a.getJson()));

@@ -142,7 +142,7 @@ public final class NodeViewModel {
         warmUp.set(warmUp(s));
         links.set(links(s));
         if (!s.getRetrievalModel().isEmpty()) {
-            model.set(s.getRetrievalModel());
+            model.set(dev.missioncontrol.cluster.config.GeneratorSpec.label(s.getRetrievalModel(), s.getGenerator()));
         }
         if (!s.getRecentList().equals(recent.get())) {
             recent.set(List.copyOf(s.getRecentList()));

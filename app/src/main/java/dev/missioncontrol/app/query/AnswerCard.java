@@ -80,7 +80,7 @@ final class AnswerCard extends VBox {
         boolean winner = valid && a.getNodeId().equals(d.getWinner());
         // Without consensus no answer is presented as right: agreeing with the top-scored answer is only a caution.
         state(valid && agrees ? "agrees" : "outlier");
-        model.setText(a.getRetrievalModel());
+        model.setText(dev.missioncontrol.cluster.config.GeneratorSpec.label(a.getRetrievalModel(), a.getGenerator()));
         badge.setText(winner ? "● WINNER" : agrees ? (valid ? "● AGREES" : "◆ AGREES, NOT VALID") : "▲ OUTLIER");
         badge.setVisible(true);
         Fx.status(badge, agrees ? (valid ? Status.NORMAL : Status.CAUTION) : Status.SERIOUS);

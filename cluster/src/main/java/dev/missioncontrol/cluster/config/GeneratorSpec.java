@@ -78,12 +78,19 @@ public record GeneratorSpec(String kind, String gguf, String url, String llmMode
         return String.join(" ", out);
     }
 
-    /** For people: "grounded", "qwen2.5:0.5b via openai (http://127.0.0.1:11434/v1)", "llama tiny.gguf". */
+    /** For people: "grounded", "qwen2.5:0.5b via openai", "llama tiny.gguf" (the URL is in the cluster file). */
     public String describe() {
         return switch (kind) {
             case "llama" -> "llama " + java.nio.file.Path.of(gguf).getFileName();
-            case "openai" -> llmModel + " via openai (" + url + ")";
+            case "openai" -> llmModel + " via openai";
             default -> "grounded";
         };
+    }
+
+    /** The retrieval model and, when it is not the grounded one, the generator: a node's label on tiles and cards. */
+    public static String label(String retrievalModel, String generator) {
+        return generator == null || generator.isEmpty() || generator.equals("grounded")
+                ? retrievalModel
+                : retrievalModel + " · " + generator;
     }
 }

@@ -76,4 +76,35 @@ class ClusterSpecTest {
         Path noGroup = Files.writeString(dir.resolve("nogroup.conf"), "node n1 h raft=1 api=2 metrics=3\n");
         assertThatThrownBy(() -> ClusterSpec.read(noGroup)).hasMessageContaining("no 'group = <uuid>' line");
     }
+
+    @Test
+    void eachNodeMayNameItsGeneratorAndABadOneIsRefusedByNode() throws Exception {
+        ClusterSpec spec = ClusterSpec.loopback(3, ClusterSpec.DIVERSE_MODELS)
+                .withGenerators(java.util.Map.of(
+                        "n2",
+                                new GeneratorSpec(
+                                        "openai", "", "http://127.0.0.1:11434/v1", "qwen2.5:0.5b", "OLLAMA_KEY"),
+                        "n3", new GeneratorSpec("llama", "/models/tiny.gguf", "", "", "")));
+        Path file = dir.resolve("g.conf");
+        spec.write(file);
+        assertThat(Files.readString(file))
+                .contains(
+                        "generator=openai url=http://127.0.0.1:11434/v1 llm-model=qwen2.5:0.5b api-key-env=OLLAMA_KEY")
+                .doesNotContain("generator=grounded");
+        ClusterSpec back = ClusterSpec.read(file);
+        assertThat(back).isEqualTo(spec);
+        assertThat(back.nodes())
+                .extracting(n -> n.generator().describe())
+                .containsExactly("grounded", "qwen2.5:0.5b via openai", "llama tiny.gguf");
+        assertThatThrownBy(() -> spec.withGenerators(java.util.Map.of("n9", GeneratorSpec.GROUNDED)))
+                .hasMessageContaining("No node 'n9'");
+
+        Files.writeString(
+                file,
+                Files.readString(file).replace("llm-model=qwen2.5:0.5b ", "").replace("gguf=/models/tiny.gguf", ""));
+        assertThatThrownBy(() -> ClusterSpec.read(file))
+                .hasMessageContaining("node n2: generator=openai needs llm-model=NAME");
+        assertThatThrownBy(() -> new GeneratorSpec("gpt", "", "", "", ""))
+                .hasMessageContaining("generator must be grounded, llama or openai, was 'gpt'");
+    }
 }

@@ -48,9 +48,20 @@ final class LocalCluster implements AutoCloseable {
 
     /** @param deadlineMillis how long the leader waits for answers */
     LocalCluster(Path root, int size, List<String> nodeJvmArgs, long deadlineMillis) {
+        this(root, size, nodeJvmArgs, deadlineMillis, java.util.Map.of());
+    }
+
+    /** @param generators each named node's generator (the others answer with the grounded one) */
+    LocalCluster(
+            Path root,
+            int size,
+            List<String> nodeJvmArgs,
+            long deadlineMillis,
+            java.util.Map<String, dev.missioncontrol.cluster.config.GeneratorSpec> generators) {
         this.root = root;
-        this.spec =
-                ClusterSpec.loopback(size, List.of(EmbeddingModel.MINILM.id())).withDeadlineMillis(deadlineMillis);
+        this.spec = ClusterSpec.loopback(size, List.of(EmbeddingModel.MINILM.id()))
+                .withDeadlineMillis(deadlineMillis)
+                .withGenerators(generators);
         this.files = new ClusterFiles(root);
         this.models = Path.of("target", "it-models").toAbsolutePath();
         ClusterSecret secret = files.create(spec);
