@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three node JVMs, each with its own generator from the cluster file: n1 the grounded one, n2 a loopback
- * OpenAI-compatible server that answers from the first passage it was given, n3 a server whose replies are not JSON.
+ * Four node JVMs, each with its own generator from the cluster file: n1 the grounded one, n2 a loopback
+ * OpenAI-compatible server that answers from the first passage it was given, n3 a server whose replies are not JSON,
+ * n4 llama.cpp in process on a tiny GGUF the test writes.
  * Each node's generator is really called; the broken one's answer is a marked failure, never an empty or invented one,
  * and its node stays up. A node whose server does not answer refuses to start, saying which URL.
  */
@@ -65,14 +66,16 @@ class GeneratorsIT {
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        Path gguf = dev.missioncontrol.models.generate.TinyGguf.write(root.resolve("tiny.gguf"), 7);
         cluster = new LocalCluster(
                 root,
-                3,
+                4,
                 List.of(),
                 6_000,
                 Map.of(
                         "n2", new GeneratorSpec("openai", "", base + "/good/v1", "stub-1", ""),
-                        "n3", new GeneratorSpec("openai", "", base + "/broken/v1", "stub-1", "")));
+                        "n3", new GeneratorSpec("openai", "", base + "/broken/v1", "stub-1", ""),
+                        "n4", new GeneratorSpec("llama", gguf.toString(), "", "", "")));
         cluster.await("a leader", Duration.ofSeconds(120), () -> cluster.leader() != null);
     }
 
@@ -149,13 +152,21 @@ class GeneratorsIT {
         assertThat(r.getDecision().getWinner()).isNotEqualTo("n3");
         assertThat(r.getDecision().getAgreeingList()).doesNotContain("n3");
 
+        // n4 ran llama.cpp on the tests' tiny random-weight GGUF: noise, but in the answer's JSON shape.
+        Answer n4 = answerOf(r, "n4");
+        assertThat(n4.getGenerator()).isEqualTo("llama tiny.gguf");
+        assertThat(JSON.readTree(n4.getJson()).path("answer").asText())
+                .isNotBlank()
+                .doesNotStartWith("This node could not answer");
+
         List<NodeStatus> status = cluster.client.status();
         assertThat(status)
                 .extracting(NodeStatus::getGenerator)
                 .containsExactly(
                         "grounded",
                         cluster.spec.node("n2").generator().describe(),
-                        cluster.spec.node("n3").generator().describe());
+                        cluster.spec.node("n3").generator().describe(),
+                        "llama tiny.gguf");
         assertThat(cluster.process("n3").alive())
                 .as("the node with the broken server stays up")
                 .isTrue();

@@ -60,7 +60,9 @@ public final class RagPipeline implements AutoCloseable {
             KnowledgeBase knowledge = KnowledgeBase.open(config.dataDir(), embedder);
             Generator generator =
                     switch (config.generator()) {
-                        case "llama" -> LlamaGenerator.load(LlamaGenerator.Config.of(config.gguf()));
+                        case "llama" ->
+                            LlamaGenerator.load(LlamaGenerator.Config.of(config.gguf()))
+                                    .withTimeout(config.timeout());
                         case "openai" -> {
                             var g = new OpenAiGenerator(new OpenAiGenerator.Config(
                                     config.url(), config.model(), config.apiKey(), config.timeout()));

@@ -40,6 +40,14 @@ public final class LlamaGenerator implements Generator {
 
     private final Config config;
     private final LlamaModel model;
+    /** Longest a generation may take before it is cancelled and its answer failed. */
+    private volatile java.time.Duration timeout = java.time.Duration.ofMinutes(10);
+
+    /** The same generator, its generations cancelled after {@code t} (a node sets it below its answer deadline). */
+    public LlamaGenerator withTimeout(java.time.Duration t) {
+        this.timeout = t;
+        return this;
+    }
 
     private LlamaGenerator(Config config, LlamaModel model) {
         this.config = config;
@@ -95,11 +103,22 @@ public final class LlamaGenerator implements Generator {
                     AnswerPrompt.SYSTEM + "\n\n" + AnswerPrompt.user(question, passages) + "\n\nJSON answer:\n");
         }
         StringBuilder out = new StringBuilder();
+        long end = System.nanoTime() + timeout.toNanos();
         try {
-            for (LlamaOutput piece : model.generate(params)) {
+            de.kherud.llama.LlamaIterator it = model.generate(params).iterator();
+            while (it.hasNext()) {
+                LlamaOutput piece = it.next();
                 out.append(piece.text);
                 tokens.accept(piece.text);
+                if (System.nanoTime() > end) {
+                    it.cancel();
+                    throw new GenerationException("llama.cpp gave no complete answer within " + timeout.toMillis()
+                            + " ms (the generation timeout) with "
+                            + config.model().getFileName());
+                }
             }
+        } catch (GenerationException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new GenerationException(
                     "llama.cpp generation with " + config.model() + " failed: " + e.getMessage(), e);

@@ -55,6 +55,18 @@ class LlamaGeneratorTest {
     }
 
     @Test
+    void aGenerationPastItsTimeoutIsCancelledAndFails() throws Exception {
+        Path gguf = TinyGguf.write(dir.resolve("slow.gguf"), 7);
+        try (LlamaGenerator generator = LlamaGenerator.load(new LlamaGenerator.Config(gguf, 2048, 900, 2, false, 42))
+                .withTimeout(java.time.Duration.ofMillis(1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> generator.generate("What is the battery voltage limit?", PASSAGES, t -> {}))
+                    .isInstanceOf(GenerationException.class)
+                    .hasMessageContaining("no complete answer within 1 ms");
+        }
+    }
+
+    @Test
     void missingModelFileIsNamed() {
         Path missing = dir.resolve("nope.gguf");
         assertThatThrownBy(() -> LlamaGenerator.load(LlamaGenerator.Config.of(missing)))

@@ -19,14 +19,14 @@ import java.util.Random;
  * real llama.cpp load-and-generate path without shipping a model. The text it produces is noise; only its shape is
  * constrained (by the caller's grammar).
  */
-final class TinyGguf {
+public final class TinyGguf {
     private static final int ALIGN = 32;
     private static final int T_UINT32 = 4, T_INT32 = 5, T_FLOAT32 = 6, T_STRING = 8, T_ARRAY = 9;
     private static final int GGML_F32 = 0;
 
     private TinyGguf() {}
 
-    static Path write(Path file, long seed) throws IOException {
+    public static Path write(Path file, long seed) throws IOException {
         int embd = 64, heads = 4, ff = 128, layers = 2, ctx = 4096;
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         List<Integer> types = new ArrayList<>(List.of(2, 3, 3));
