@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Cluster.class,
             BenchCommand.ConsoleFigures.class,
             BenchCommand.Faults.class,
-            BenchCommand.Byzantine.class
+            BenchCommand.Byzantine.class,
+            BenchCommand.Generators.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -203,6 +204,38 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             var figures = FaultBench.run(pipeline.toConfig().dataDir(), trials, out);
+            if (json) {
+                out.println(figures);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code bench generators}: the cost of the OpenAI-compatible HTTP path on a cluster. */
+    @Command(
+            name = "generators",
+            mixinStandardHelpOptions = true,
+            description = "The same 3-node loopback cluster on the grounded generator, then on a loopback"
+                    + " OpenAI-compatible server that answers at once: the consensus p50/p99 of each and the"
+                    + " difference (the HTTP path's overhead).")
+    static final class Generators implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Option(names = "--queries", defaultValue = "40", description = "Sequential queries timed (default 40).")
+        int queries;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var figures = GeneratorBench.run(pipeline.toConfig().dataDir(), queries, out);
             if (json) {
                 out.println(figures);
             }

@@ -263,7 +263,7 @@ final class ClusterBench {
     }
 
     /** Submits every question from {@code clients} threads at once; returns decided queries per second. */
-    private static double concurrently(ClusterClient client, List<String> questions, int clients) throws Exception {
+    static double concurrently(ClusterClient client, List<String> questions, int clients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             long t = System.nanoTime();
@@ -281,14 +281,14 @@ final class ClusterBench {
     }
 
     /** Sends {@code count} small entries through the log at once; returns commits per second. */
-    private static double rawCommits(ClusterClient client, int count) throws Exception {
+    static double rawCommits(ClusterClient client, int count) throws Exception {
         long t = System.nanoTime();
         client.sendNoOps(count).get(120, TimeUnit.SECONDS);
         return count / ((System.nanoTime() - t) / 1e9);
     }
 
     /** Waits until every node holds the vectors of all its knowledge's sentences (embedded once per data dir). */
-    private static void awaitSentences(ClusterClient client, PrintWriter out) throws InterruptedException {
+    static void awaitSentences(ClusterClient client, PrintWriter out) throws InterruptedException {
         long end = System.nanoTime() + 600_000_000_000L;
         long nextReport = 0;
         while (System.nanoTime() < end) {
