@@ -96,7 +96,9 @@ final class ClusterAsk {
         out.println("answers:");
         for (Answer a : r.getAnswersList()) {
             var parsed = DecisionFormat.answer(a.getJson());
-            String badge = d.getAgreeingList().contains(a.getNodeId()) ? "agrees" : "outlier";
+            String badge = !a.getFailure().isEmpty()
+                    ? "failed, not counted"
+                    : d.getAgreeingList().contains(a.getNodeId()) ? "agrees" : "outlier";
             out.printf(
                     Locale.ROOT,
                     "  %s (%s, %s, %.0f ms): %s%n",

@@ -162,6 +162,9 @@ public final class DecisionFormat {
             x.put("node", a.getNodeId());
             x.put("retrieval_model", a.getRetrievalModel());
             x.put("generator", a.getGenerator());
+            if (!a.getFailure().isEmpty()) {
+                x.put("failure", a.getFailure());
+            }
             x.put("latency_ms", Math.round(a.getLatencyMillis() * 10) / 10.0);
             try {
                 x.set("answer", JSON.readTree(a.getJson()));

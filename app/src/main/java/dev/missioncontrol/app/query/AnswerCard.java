@@ -88,6 +88,12 @@ final class AnswerCard extends VBox {
                 agrees
                         ? "Within τ = " + d.getTau() + " of the winner: counts towards q = " + d.getQuorum() + "."
                         : "Below τ = " + d.getTau() + " against the winner: says something different; not counted.");
+        if (!a.getFailure().isEmpty()) {
+            // Its generator gave no answer: shown with the reason, counted as no answer (as a node that is down).
+            badge.setText("✖ FAILED");
+            Fx.status(badge, Status.SERIOUS);
+            why.setText("This node's generator failed: " + a.getFailure() + ". Not counted in the vote.");
+        }
         text.setText(parsed.answer());
         citations(cites, parsed.citations(), passages);
         int i = d.getNodesList().indexOf(a.getNodeId());

@@ -124,10 +124,12 @@ final class Answerer {
         }
         long start = System.nanoTime();
         dev.missioncontrol.models.generate.Answer answer;
+        String failure = "";
         try {
             answer = pipeline.ask(query.getText()).answer();
         } catch (RuntimeException e) {
             log.warn("{} could not answer {}: {}", tag, query.getId(), e.getMessage());
+            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             answer = new dev.missioncontrol.models.generate.Answer(
                     "This node could not answer: " + e.getMessage(),
                     List.of(),
@@ -144,11 +146,12 @@ final class Answerer {
                     byzantine.getId(),
                     query.getId(),
                     "proposed an answer as " + as + ", signed with its own key (impersonate)");
-            logAs(as, query, forged.toJson(), voter.embedSymmetric(forged.answer()), start);
+            logAs(as, query, forged.toJson(), voter.embedSymmetric(forged.answer()), start, "");
         } else if (byzantine != null) {
             ByzantineAnswers.Produced p = behaviours.produce(byzantine.getBehaviour(), query, honest, previous);
             faults.produced(byzantine.getId(), query.getId(), p.what());
             answer = p.answer();
+            failure = ""; // a liar's answer claims to be a real one
         }
         previous = honest;
         if (answer == null) {
@@ -156,32 +159,34 @@ final class Answerer {
         }
         float[] vector = voter.embedSymmetric(answer.answer());
         String json = answer.toJson();
+        String failed = failure;
         int delay = faults.answerDelay();
         if (delay > 0) {
             try {
-                later.schedule(() -> log(query, json, vector, start), delay, TimeUnit.MILLISECONDS);
+                later.schedule(() -> log(query, json, vector, start, failed), delay, TimeUnit.MILLISECONDS);
                 return;
             } catch (RejectedExecutionException stopping) {
                 return;
             }
         }
-        log(query, json, vector, start);
+        log(query, json, vector, start, failed);
     }
 
     /** Logs the answer, with its latency from the query's arrival here to now (a slow node's wait included). */
-    private void log(Query query, String json, float[] vector, long startNanos) {
-        logAs(me, query, json, vector, startNanos);
+    private void log(Query query, String json, float[] vector, long startNanos, String failure) {
+        logAs(me, query, json, vector, startNanos, failure);
     }
 
     /** Logs an answer under a node id: this node's own, or another's when it impersonates (the log rejects that). */
-    private void logAs(String nodeId, Query query, String json, float[] vector, long startNanos) {
+    private void logAs(String nodeId, Query query, String json, float[] vector, long startNanos, String failure) {
         Answer.Builder a = Answer.newBuilder()
                 .setQueryId(query.getId())
                 .setNodeId(nodeId)
                 .setJson(json)
                 .setLatencyMillis((System.nanoTime() - startNanos) / 1e6)
                 .setRetrievalModel(model)
-                .setGenerator(generator);
+                .setGenerator(generator)
+                .setFailure(failure);
         for (float f : vector) {
             a.addVoteVector(f);
         }

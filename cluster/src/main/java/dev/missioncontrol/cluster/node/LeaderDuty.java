@@ -142,7 +142,7 @@ final class LeaderDuty {
     /** The vote over a record's answers, as a decision of this leader (falsified while it is a lying leader). */
     Decision decide(QueryRecord r, String reason, long elapsedMillis) {
         Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (Answer a : r.getAnswersList()) {
+        for (Answer a : counted(r)) {
             vectors.put(a.getNodeId(), toArray(a.getVoteVectorList()));
         }
         Vote.Result v = Vote.decide(vectors, spec.size(), spec.tau());
@@ -179,6 +179,14 @@ final class LeaderDuty {
             d.addScores(s);
         }
         return d.build();
+    }
+
+    /**
+     * The answers the vote counts: every logged one except those whose generator failed. A failed answer is shown with
+     * its reason but counts as no answer, as for a node that is down, so the decision is DEGRADED, not outvoted.
+     */
+    static List<Answer> counted(QueryRecord r) {
+        return r.getAnswersList().stream().filter(a -> a.getFailure().isEmpty()).toList();
     }
 
     static DecisionStatus status(Vote.Status s) {

@@ -105,10 +105,8 @@ final class Verifier {
             QueryRecord record, java.util.function.Function<Answer, float[]> embed, ClusterSpec spec, String me) {
         Decision d = record.getDecision();
         Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (Answer a : record.getAnswersList()) {
-            if (d.getNodesList().contains(a.getNodeId())) {
-                vectors.put(a.getNodeId(), embed.apply(a));
-            }
+        for (Answer a : LeaderDuty.counted(record)) { // which answers count is recomputed too
+            vectors.put(a.getNodeId(), embed.apply(a));
         }
         Vote.Result mine =
                 Vote.decide(vectors, spec.size(), spec.tau()); // the cluster file's n and τ, not the leader's word

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.missioncontrol.cluster.config.ClusterSpec;
 import dev.missioncontrol.cluster.config.GeneratorSpec;
 import dev.missioncontrol.cluster.proto.Answer;
+import dev.missioncontrol.cluster.proto.DecisionStatus;
 import dev.missioncontrol.cluster.proto.NodeStatus;
 import dev.missioncontrol.cluster.proto.QueryRecord;
 import java.io.IOException;
@@ -149,8 +150,12 @@ class GeneratorsIT {
                 .contains("not JSON");
         assertThat(n3json.path("action").asText()).isEqualTo("refuse");
         assertThat(n3json.path("citations")).isEmpty();
-        assertThat(r.getDecision().getWinner()).isNotEqualTo("n3");
-        assertThat(r.getDecision().getAgreeingList()).doesNotContain("n3");
+        assertThat(answerOf(r, "n3").getFailure()).contains("not JSON");
+        // A failed generator counts as no answer, as a node that is down: never outvoted, never DEGRADED into
+        // CONSENSUS.
+        assertThat(r.getDecision().getNodesList()).containsExactly("n1", "n2", "n4");
+        assertThat(r.getDecision().getStatus()).isIn(DecisionStatus.DEGRADED, DecisionStatus.NO_CONSENSUS);
+        assertThat(r.getDecision().getReason()).isEqualTo("all answered");
 
         // n4 ran llama.cpp on the tests' tiny random-weight GGUF: noise, but in the answer's JSON shape.
         Answer n4 = answerOf(r, "n4");
