@@ -73,11 +73,7 @@ public final class ByzantineBench {
                 ClusterClient client = new ClusterClient(spec, java.util.Optional.of(secret));
                 FaultController faults =
                         new FaultController(client, supervisor, AuditJournal.in(files.dir()), Actor.of("bench"))) {
-            supervisor.startAll();
-            Supervisor.Readiness ready = supervisor.awaitReady(client, 300_000);
-            if (!ready.ready()) {
-                throw new IllegalStateException("the bench cluster did not become ready: " + ready.problem());
-            }
+            BenchClusters.startReady(supervisor, client, 300_000);
             FaultRecord f = faults.inject(new Fault.Byzantine("hallucinate", List.of(liar)));
             FaultRecord c = faults.confirmation(f.id()).get(3, TimeUnit.MINUTES);
             if (c.state() != FaultRecord.State.CONFIRMED) {
@@ -150,8 +146,7 @@ public final class ByzantineBench {
                 .findFirst()
                 .map(a -> DecisionFormat.answer(a.getJson()))
                 .filter(a -> !a.refused())
-                .map(a -> a.answer().toLowerCase(Locale.ROOT))
-                .map(text -> q.facts().stream().allMatch(f -> text.contains(f.toLowerCase(Locale.ROOT))))
+                .map(a -> q.factsIn(a.answer()))
                 .orElse(false);
     }
 

@@ -49,11 +49,7 @@ public final class FaultBench {
                 ClusterClient client = new ClusterClient(spec, java.util.Optional.of(secret));
                 FaultController faults =
                         new FaultController(client, supervisor, AuditJournal.in(files.dir()), Actor.of("bench"))) {
-            supervisor.startAll();
-            Supervisor.Readiness ready = supervisor.awaitReady(client, 240_000);
-            if (!ready.ready()) {
-                throw new IllegalStateException("the bench cluster did not become ready: " + ready.problem());
-            }
+            BenchClusters.startReady(supervisor, client, 240_000);
             client.submit(questions.getFirst()).get(60, TimeUnit.SECONDS); // every node has answered once
             out.printf("cluster ready; %d trials per fault type%n", trials);
             out.printf("%-10s %-30s %14s %14s%n", "fault", "target", "confirm p50", "in sync p50");

@@ -3,6 +3,7 @@ package dev.missioncontrol.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.missioncontrol.app.bench.EmbedBenchWorker;
 import dev.missioncontrol.app.bench.FaultBench;
 import dev.missioncontrol.models.embed.EmbeddingModel;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +43,32 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A benchmark that prints its figures as it goes and, with {@code --json}, ends with them as one JSON line. */
+    abstract static class Figures implements Callable<Integer> {
+        @Mixin
+        PipelineOptions pipeline;
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Runs the benchmark over the data directory, printing to {@code out}; returns the figures. */
+        abstract ObjectNode figures(Path dataDir, PrintWriter out) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            ObjectNode figures = figures(pipeline.toConfig().dataDir(), out);
+            if (json) {
+                out.println(figures);
+            }
+            out.flush();
+            return 0;
+        }
     }
 
     /** {@code bench embed}: each embedding model in its own JVM. */
@@ -152,31 +180,16 @@ public final class BenchCommand implements Runnable {
             description = "Start a 3-node loopback cluster and measure end-to-end latency against the same pipeline"
                     + " in one process, decided queries/s with 8 clients, raw Raft commits/s, failover after"
                     + " SIGKILL of the leader, and each node's RSS.")
-    static final class Cluster implements Callable<Integer> {
-        @Mixin
-        PipelineOptions pipeline;
-
-        @Option(names = "--json", description = "End with one JSON line of the figures.")
-        boolean json;
-
+    static final class Cluster extends Figures {
         @Option(names = "--queries", defaultValue = "40", description = "Sequential queries timed (default 40).")
         int queries;
 
         @Option(names = "--failovers", defaultValue = "10", description = "Failover trials (default 10).")
         int failovers;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            var figures = ClusterBench.run(pipeline.toConfig().dataDir(), queries, failovers, out);
-            if (json) {
-                out.println(figures);
-            }
-            out.flush();
-            return 0;
+        ObjectNode figures(Path dataDir, PrintWriter out) throws Exception {
+            return ClusterBench.run(dataDir, queries, failovers, out);
         }
     }
 
@@ -187,28 +200,13 @@ public final class BenchCommand implements Runnable {
             description = "Start a 3-node loopback cluster and, for each fault type (kill, pause, partition, slow-link,"
                     + " slow-node), measure the time from injection to its confirmation in the cluster and from heal to"
                     + " every node back in sync; then the time from partitioning the leader away to the next decision.")
-    static final class Faults implements Callable<Integer> {
-        @Mixin
-        PipelineOptions pipeline;
-
-        @Option(names = "--json", description = "End with one JSON line of the figures.")
-        boolean json;
-
+    static final class Faults extends Figures {
         @Option(names = "--trials", defaultValue = "10", description = "Trials per fault type (default 10).")
         int trials;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            var figures = FaultBench.run(pipeline.toConfig().dataDir(), trials, out);
-            if (json) {
-                out.println(figures);
-            }
-            out.flush();
-            return 0;
+        ObjectNode figures(Path dataDir, PrintWriter out) throws Exception {
+            return FaultBench.run(dataDir, trials, out);
         }
     }
 
@@ -219,28 +217,13 @@ public final class BenchCommand implements Runnable {
             description = "The same 3-node loopback cluster on the grounded generator, then on a loopback"
                     + " OpenAI-compatible server that answers at once: the consensus p50/p99 of each and the"
                     + " difference (the HTTP path's overhead).")
-    static final class Generators implements Callable<Integer> {
-        @Mixin
-        PipelineOptions pipeline;
-
-        @Option(names = "--json", description = "End with one JSON line of the figures.")
-        boolean json;
-
+    static final class Generators extends Figures {
         @Option(names = "--queries", defaultValue = "40", description = "Sequential queries timed (default 40).")
         int queries;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            var figures = GeneratorBench.run(pipeline.toConfig().dataDir(), queries, out);
-            if (json) {
-                out.println(figures);
-            }
-            out.flush();
-            return 0;
+        ObjectNode figures(Path dataDir, PrintWriter out) throws Exception {
+            return GeneratorBench.run(dataDir, queries, out);
         }
     }
 
@@ -251,32 +234,16 @@ public final class BenchCommand implements Runnable {
             description = "Real clusters of 3 and 4 nodes with one hallucinating node: over the evaluation set's"
                     + " answerable questions, the share the hallucination won and the share resolved to a correct"
                     + " answer; then the Ed25519 sign and verify cost per log entry.")
-    static final class Byzantine implements Callable<Integer> {
-        @Mixin
-        PipelineOptions pipeline;
-
-        @Option(names = "--json", description = "End with one JSON line of the figures.")
-        boolean json;
-
+    static final class Byzantine extends Figures {
         @Option(
                 names = "--questions",
                 defaultValue = "0",
                 description = "Ask only the first N answerable questions (default: all of them).")
         int questions;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            var figures = dev.missioncontrol.app.bench.ByzantineBench.run(
-                    pipeline.toConfig().dataDir(), questions, out);
-            if (json) {
-                out.println(figures);
-            }
-            out.flush();
-            return 0;
+        ObjectNode figures(Path dataDir, PrintWriter out) throws Exception {
+            return dev.missioncontrol.app.bench.ByzantineBench.run(dataDir, questions, out);
         }
     }
 
@@ -287,13 +254,7 @@ public final class BenchCommand implements Runnable {
             description = "Start the console without a screen over a local 3-node cluster; measure start to cluster"
                     + " ready, the FX pulse interval p50/p99 and longest stall while questions are submitted back to"
                     + " back, and the console's RSS.")
-    static final class ConsoleFigures implements Callable<Integer> {
-        @Mixin
-        PipelineOptions pipeline;
-
-        @Option(names = "--json", description = "End with one JSON line of the figures.")
-        boolean json;
-
+    static final class ConsoleFigures extends Figures {
         @Option(names = "--questions", defaultValue = "100", description = "Questions submitted (default 100).")
         int questions;
 
@@ -303,18 +264,9 @@ public final class BenchCommand implements Runnable {
                 description = "Warm runs of the burst; the pulse figures are their median (default 3).")
         int runs;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            var figures = ConsoleBench.run(pipeline.toConfig().dataDir(), questions, runs, out);
-            if (json) {
-                out.println(figures);
-            }
-            out.flush();
-            return 0;
+        ObjectNode figures(Path dataDir, PrintWriter out) throws Exception {
+            return ConsoleBench.run(dataDir, questions, runs, out);
         }
     }
 }

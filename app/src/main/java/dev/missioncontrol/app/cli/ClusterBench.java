@@ -65,11 +65,7 @@ final class ClusterBench {
         try (Supervisor supervisor = Supervisor.owned(
                         files, spec, dataDir.resolve("models"), List.of(), new Supervisor.Listener() {});
                 ClusterClient client = new ClusterClient(spec)) {
-            supervisor.startAll();
-            Supervisor.Readiness ready = supervisor.awaitReady(client, 240_000);
-            if (!ready.ready()) {
-                throw new IllegalStateException("the bench cluster did not become ready: " + ready.problem());
-            }
+            dev.missioncontrol.app.bench.BenchClusters.startReady(supervisor, client, 240_000);
             long warmStart = System.nanoTime();
             awaitSentences(client, out);
             out.printf(

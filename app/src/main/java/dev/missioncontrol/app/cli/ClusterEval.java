@@ -37,8 +37,7 @@ final class ClusterEval {
             if (q.answerable()) {
                 answerable++;
                 answerableRefused += refused ? 1 : 0;
-                String lower = text.toLowerCase(Locale.ROOT);
-                boolean all = q.facts().stream().allMatch(f -> lower.contains(f.toLowerCase(Locale.ROOT)));
+                boolean all = q.factsIn(text);
                 facts += !refused && all ? 1 : 0;
             } else {
                 unanswerable++;

@@ -89,11 +89,7 @@ final class GeneratorBench {
         try (Supervisor supervisor = Supervisor.owned(
                         files, spec, dataDir.resolve("models"), List.of(), new Supervisor.Listener() {});
                 ClusterClient client = new ClusterClient(spec)) {
-            supervisor.startAll();
-            Supervisor.Readiness ready = supervisor.awaitReady(client, 240_000);
-            if (!ready.ready()) {
-                throw new IllegalStateException("the bench cluster did not become ready: " + ready.problem());
-            }
+            dev.missioncontrol.app.bench.BenchClusters.startReady(supervisor, client, 240_000);
             if (generator.kind().equals("grounded")) {
                 ClusterBench.awaitSentences(client, out); // only the grounded generator ranks sentences
             }

@@ -579,25 +579,22 @@ public final class ClusterClient implements AutoCloseable {
      */
     public void transferLeadership(String nodeId) {
         spec.node(nodeId);
-        try {
-            RaftClientReply reply = raft.admin()
-                    .transferLeadership(org.apache.ratis.protocol.RaftPeerId.valueOf(nodeId), LEADER_TRANSFER_MILLIS);
-            if (!reply.isSuccess()) {
-                throw new ClusterException(
-                        "Could not make " + nodeId + " the leader: "
-                                + (reply.getException() == null
-                                        ? "the leader refused"
-                                        : reply.getException().getMessage()),
-                        reply.getException());
-            }
-        } catch (IOException e) {
-            throw new ClusterException("Could not make " + nodeId + " the leader: " + e.getMessage(), e);
-        }
+        admin("make " + nodeId + " the leader", () -> raft.admin()
+                .transferLeadership(org.apache.ratis.protocol.RaftPeerId.valueOf(nodeId), LEADER_TRANSFER_MILLIS));
     }
 
     private void setConfiguration(List<RaftPeer> peers, String what) {
+        admin(what, () -> raft.admin().setConfiguration(peers));
+    }
+
+    /** A Raft admin request that the leader carries out or refuses. */
+    private interface AdminCall {
+        RaftClientReply send() throws IOException;
+    }
+
+    private void admin(String what, AdminCall call) {
         try {
-            RaftClientReply reply = raft.admin().setConfiguration(peers);
+            RaftClientReply reply = call.send();
             if (!reply.isSuccess()) {
                 throw new ClusterException(
                         "Could not " + what + ": "

@@ -38,19 +38,7 @@ final class AnswerEvidence {
             if (!probe.isDone() || probe.isCompletedExceptionally()) {
                 return Optional.empty();
             }
-            String qid = probe.join().getQuery().getId();
-            for (var n : spec.nodes()) {
-                try {
-                    for (QueryRecord r : client.history(n.id(), 20)) {
-                        if (r.getQuery().getId().equals(qid)) {
-                            return Evidence.lateEnough(r, slow);
-                        }
-                    }
-                } catch (RuntimeException unreachable) {
-                    // ask the next node
-                }
-            }
-            return Optional.empty();
+            return recordOf(probe.join().getQuery().getId()).flatMap(r -> Evidence.lateEnough(r, slow));
         };
     }
 
@@ -72,24 +60,20 @@ final class AnswerEvidence {
                     if (effect.isEmpty()) {
                         return Optional.empty();
                     }
-                    String also = "";
-                    if (b.kind().equals("impersonate")) {
-                        // Confirmed when the cluster was seen to reject it, not when the node says it tried.
-                        Optional<String> rejected = rejection(effect.get().getQueryId(), n, b.as());
-                        if (rejected.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        also = "; the log " + rejected.get();
-                    } else if (b.kind().equals(Fault.Byzantine.LYING_LEADER)) {
-                        // Confirmed when the followers were seen to overrule the false decision.
-                        Optional<String> overruled = overruling(effect.get().getQueryId());
-                        if (overruled.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        also = "; " + overruled.get();
+                    String qid = effect.get().getQueryId();
+                    // Impersonation and a lying leader are confirmed when the cluster was seen to reject or overrule
+                    // them, not when the node says it tried.
+                    Optional<String> reaction =
+                            switch (b.kind()) {
+                                case "impersonate" -> rejection(qid, n, b.as()).map(x -> "; the log " + x);
+                                case Fault.Byzantine.LYING_LEADER ->
+                                    overruling(qid).map(x -> "; " + x);
+                                default -> Optional.of("");
+                            };
+                    if (reaction.isEmpty()) {
+                        return Optional.empty();
                     }
-                    seen.add(n + " " + effect.get().getWhat() + " for "
-                            + effect.get().getQueryId() + also);
+                    seen.add(n + " " + effect.get().getWhat() + " for " + qid + reaction.get());
                 } catch (RuntimeException unreachable) {
                     return Optional.empty();
                 }

@@ -131,7 +131,7 @@ final class Answerer {
             log.warn("{} could not answer {}: {}", tag, query.getId(), e.getMessage());
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             answer = new dev.missioncontrol.models.generate.Answer(
-                    "This node could not answer: " + e.getMessage(),
+                    "This node could not answer: " + failure,
                     List.of(),
                     0,
                     dev.missioncontrol.models.generate.Answer.REFUSE);

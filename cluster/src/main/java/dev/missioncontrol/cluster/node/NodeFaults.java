@@ -163,25 +163,23 @@ public final class NodeFaults {
 
     /** The rule whose Byzantine behaviour replaces this node's answers (the newest, when several), or null. */
     FaultRule behaviour() {
-        FaultRule found = null;
-        for (FaultRule r : rules.values()) {
-            if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR
-                    && !r.getBehaviour().getKind().equals(LYING_LEADER)) {
-                found = r;
-            }
-        }
-        return found;
+        return newestBehaviour(kind -> !kind.equals(LYING_LEADER));
     }
 
     /** The rule that makes this node publish false decisions while it leads, or null. */
     FaultRule lyingLeader() {
+        return newestBehaviour(LYING_LEADER::equals);
+    }
+
+    private FaultRule newestBehaviour(java.util.function.Predicate<String> kind) {
+        FaultRule found = null;
         for (FaultRule r : rules.values()) {
             if (r.getKindCase() == FaultRule.KindCase.BEHAVIOUR
-                    && r.getBehaviour().getKind().equals(LYING_LEADER)) {
-                return r;
+                    && kind.test(r.getBehaviour().getKind())) {
+                found = r;
             }
         }
-        return null;
+        return found;
     }
 
     /** Records what a behaviour did to an answer, for fault control only (never in the log). */

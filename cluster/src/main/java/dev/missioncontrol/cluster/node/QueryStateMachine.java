@@ -271,15 +271,9 @@ public final class QueryStateMachine extends BaseStateMachine {
                     return "ignored decision for " + d.getQueryId();
                 }
                 r.setDecision(d).setDecidedIndex(index).setChangedIndex(index);
-                if (d.getQuorum() <= 1) {
-                    r.setVerified(true); // a cluster of one: the leader is the whole quorum
-                }
+                updateVerified(r); // a cluster of one: the leader is the whole quorum
+                complete(waiters, r);
                 QueryRecord done = r.build();
-                List<CompletableFuture<QueryRecord>> waiting = waiters.remove(d.getQueryId());
-                if (waiting != null) {
-                    waiting.forEach(f -> f.complete(done));
-                }
-                settled(r);
                 listener.onDecision(done);
                 listener.onRecordChanged(done);
                 return "decision " + d.getStatus();
@@ -290,25 +284,22 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null) {
                     return "ignored dispute";
                 }
-                if (r.getDisputesList().stream().anyMatch(x -> x.getNodeId().equals(d.getNodeId()))) {
+                if (disputed(r, d.getNodeId())) {
                     return "ignored second dispute by " + d.getNodeId();
                 }
                 String withdrawn = "";
-                int endorsed = r.getEndorsedByList().indexOf(d.getNodeId());
-                if (endorsed >= 0) {
+                if (r.getEndorsedByList().contains(d.getNodeId())) {
                     // Its second look (the answer texts embedded again) found what the logged vectors did not.
                     List<String> rest = new ArrayList<>(r.getEndorsedByList());
-                    rest.remove(endorsed);
+                    rest.remove(d.getNodeId());
                     r.clearEndorsedBy().addAllEndorsedBy(rest);
-                    if (!r.hasOverruled() && 1 + rest.size() < r.getDecision().getQuorum()) {
-                        r.setVerified(false);
-                    }
                     withdrawn = " (withdrawing its endorsement)";
                 }
                 r.addDisputes(d).setChangedIndex(index);
-                String overruled = r.hasDecision() ? overrule(r) : null;
+                String overruled = null;
                 if (r.hasDecision()) {
-                    settled(r);
+                    overruled = overrule(r);
+                    updateVerified(r);
                     listener.onRecordChanged(r.build());
                 }
                 return "dispute by " + d.getNodeId() + withdrawn + (overruled == null ? "" : "; " + overruled);
@@ -319,19 +310,12 @@ public final class QueryStateMachine extends BaseStateMachine {
                 if (r == null || !r.hasDecision() || r.hasOverruled()) {
                     return "ignored endorsement by " + x.getNodeId();
                 }
-                if (x.getNodeId().equals(r.getDecision().getLeaderId())
-                        || r.getEndorsedByList().contains(x.getNodeId())
-                        || r.getDisputesList().stream()
-                                .anyMatch(d -> d.getNodeId().equals(x.getNodeId()))) {
+                if (x.getNodeId().equals(r.getDecision().getLeaderId()) || hasVerdict(r, x.getNodeId())) {
                     return "ignored endorsement by " + x.getNodeId()
                             + " (the leader, or it endorsed or disputed already)";
                 }
                 r.addEndorsedBy(x.getNodeId()).setChangedIndex(index);
-                if (!r.getVerified()
-                        && 1 + r.getEndorsedByCount() >= r.getDecision().getQuorum()) {
-                    r.setVerified(true);
-                }
-                settled(r);
+                updateVerified(r);
                 listener.onRecordChanged(r.build());
                 return "endorsement by " + x.getNodeId();
             }
@@ -382,24 +366,40 @@ public final class QueryStateMachine extends BaseStateMachine {
                         .setDecidedAfterMillis(leader.getDecidedAfterMillis())
                         .clearSignature()
                         .build();
-                r.setOverruled(leader).setDecision(theirs).addAllOverruledBy(by).setVerified(true);
+                r.setOverruled(leader).setDecision(theirs).addAllOverruledBy(by);
                 return "decision of " + leader.getLeaderId() + " overruled by " + String.join(", ", by);
             }
         }
         return null;
     }
 
-    /** Completes whoever waits for a record's verdict once it is verified or overruled. */
-    private void settled(QueryRecord.Builder r) {
-        if (!r.getVerified()) {
-            return;
+    /**
+     * Sets whether q(n) nodes computed the record's decision — the overruling followers, or the leader with its
+     * endorsers — and completes whoever waits for that.
+     */
+    private void updateVerified(QueryRecord.Builder r) {
+        r.setVerified(r.hasOverruled()
+                || 1 + r.getEndorsedByCount() >= r.getDecision().getQuorum());
+        if (r.getVerified()) {
+            complete(verdictWaiters, r);
         }
-        List<CompletableFuture<QueryRecord>> waiting =
-                verdictWaiters.remove(r.getQuery().getId());
-        if (waiting != null) {
+    }
+
+    private static void complete(Map<String, List<CompletableFuture<QueryRecord>>> waiting, QueryRecord.Builder r) {
+        List<CompletableFuture<QueryRecord>> those = waiting.remove(r.getQuery().getId());
+        if (those != null) {
             QueryRecord done = r.build();
-            waiting.forEach(f -> f.complete(done));
+            those.forEach(f -> f.complete(done));
         }
+    }
+
+    private static boolean disputed(QueryRecord.Builder r, String nodeId) {
+        return r.getDisputesList().stream().anyMatch(d -> d.getNodeId().equals(nodeId));
+    }
+
+    /** Whether a node has endorsed or disputed the record's decision. */
+    private static boolean hasVerdict(QueryRecord.Builder r, String nodeId) {
+        return r.getEndorsedByList().contains(nodeId) || disputed(r, nodeId);
     }
 
     /** Records a rejected entry, on the record of its query when it has one; deterministic like the rest. */
@@ -469,17 +469,13 @@ public final class QueryStateMachine extends BaseStateMachine {
     /** Whether a node's endorsement or dispute of a query's decision is in the log. */
     public synchronized boolean hasVerdictOf(String queryId, String nodeId) {
         QueryRecord.Builder r = records.get(queryId);
-        return r != null
-                && (r.getEndorsedByList().contains(nodeId)
-                        || r.getDisputesList().stream()
-                                .anyMatch(d -> d.getNodeId().equals(nodeId)));
+        return r != null && hasVerdict(r, nodeId);
     }
 
     /** Whether a node's dispute of a query is in the log. */
     public synchronized boolean hasDisputeOf(String queryId, String nodeId) {
         QueryRecord.Builder r = records.get(queryId);
-        return r != null
-                && r.getDisputesList().stream().anyMatch(d -> d.getNodeId().equals(nodeId));
+        return r != null && disputed(r, nodeId);
     }
 
     /** Decided records whose last change is after a log index, in the order of that change (a copy). */
@@ -499,17 +495,7 @@ public final class QueryStateMachine extends BaseStateMachine {
 
     /** Completes with the query's record once its decision is applied here (at once if it already is). */
     public CompletableFuture<QueryRecord> awaitDecision(String queryId) {
-        CompletableFuture<QueryRecord> f = new CompletableFuture<>();
-        synchronized (this) {
-            QueryRecord.Builder r = records.get(queryId);
-            if (r != null && r.hasDecision()) {
-                f.complete(r.build());
-                return f;
-            }
-            waiters.computeIfAbsent(queryId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(f);
-        }
-        return f;
+        return await(waiters, queryId, QueryRecord.Builder::hasDecision);
     }
 
     /**
@@ -517,15 +503,21 @@ public final class QueryStateMachine extends BaseStateMachine {
      * is already); never for a record that stays unverified: the caller gives up after its own timeout.
      */
     public CompletableFuture<QueryRecord> awaitVerdict(String queryId) {
+        return await(verdictWaiters, queryId, QueryRecord.Builder::getVerified);
+    }
+
+    private CompletableFuture<QueryRecord> await(
+            Map<String, List<CompletableFuture<QueryRecord>>> waiting,
+            String queryId,
+            java.util.function.Predicate<QueryRecord.Builder> done) {
         CompletableFuture<QueryRecord> f = new CompletableFuture<>();
         synchronized (this) {
             QueryRecord.Builder r = records.get(queryId);
-            if (r != null && r.getVerified()) {
+            if (r != null && done.test(r)) {
                 f.complete(r.build());
                 return f;
             }
-            verdictWaiters
-                    .computeIfAbsent(queryId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            waiting.computeIfAbsent(queryId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                     .add(f);
         }
         return f;

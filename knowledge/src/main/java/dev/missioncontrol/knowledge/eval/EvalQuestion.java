@@ -27,6 +27,12 @@ public record EvalQuestion(
         return !chunks.isEmpty();
     }
 
+    /** Whether an answer's text holds every key fact (case aside): what the key-fact scores count. */
+    public boolean factsIn(String answer) {
+        String text = answer.toLowerCase(java.util.Locale.ROOT);
+        return facts.stream().allMatch(f -> text.contains(f.toLowerCase(java.util.Locale.ROOT)));
+    }
+
     EvalQuestion inHalf(String h) {
         return half != null ? this : new EvalQuestion(id, question, chunks, facts, kind, h);
     }

@@ -169,7 +169,7 @@ public final class Evaluation {
                 misses.add(q.id() + " retrieval missed " + q.chunks());
             }
             String text = r.answer().answer().toLowerCase(Locale.ROOT);
-            boolean allFacts = !refused && q.facts().stream().allMatch(f -> text.contains(f.toLowerCase(Locale.ROOT)));
+            boolean allFacts = !refused && q.factsIn(text);
             if (allFacts) {
                 factOk++;
             } else if (!refused) {
