@@ -38,19 +38,9 @@ public final class NodeOptions {
     java.util.Map<String, GeneratorSpec> generators() {
         java.util.Map<String, GeneratorSpec> out = new java.util.LinkedHashMap<>();
         for (String g : nodeGenerators == null ? List.<String>of() : nodeGenerators) {
-            String[] parts = g.strip().split("\\s+");
-            java.util.Map<String, String> settings = new java.util.HashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                String[] kv = parts[i].split("=", 2);
-                if (kv.length != 2 || !GeneratorSpec.KEYS.contains(kv[0])) {
-                    throw new IllegalArgumentException(
-                            "--node-generator '" + g + "': expected NODE then key=value" + " settings among "
-                                    + String.join(", ", GeneratorSpec.KEYS) + ", found '" + parts[i] + "'");
-                }
-                settings.put(kv[0], kv[1]);
-            }
+            String[] parts = g.strip().split("\\s+", 2);
             try {
-                out.put(parts[0], GeneratorSpec.of(settings));
+                out.put(parts[0], GeneratorSpec.parse(parts.length > 1 ? parts[1] : ""));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--node-generator '" + g + "': " + e.getMessage(), e);
             }

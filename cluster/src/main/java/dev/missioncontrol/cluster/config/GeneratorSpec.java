@@ -57,6 +57,27 @@ public record GeneratorSpec(String kind, String gguf, String url, String llmMode
                 settings.get("api-key-env"));
     }
 
+    /**
+     * From settings written as on a node line: {@code generator=openai url=… llm-model=…}.
+     *
+     * @throws IllegalArgumentException naming a setting that is not a generator's, or what a generator lacks
+     */
+    public static GeneratorSpec parse(String settings) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String s : settings.strip().split("\\s+")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            String[] kv = s.split("=", 2);
+            if (kv.length != 2 || !KEYS.contains(kv[0])) {
+                throw new IllegalArgumentException(
+                        "expected key=value settings among " + String.join(", ", KEYS) + ", found '" + s + "'");
+            }
+            out.put(kv[0], kv[1]);
+        }
+        return of(out);
+    }
+
     /** The settings as they are written on a node line (nothing for the default). */
     public String settings() {
         if (kind.equals("grounded")) {

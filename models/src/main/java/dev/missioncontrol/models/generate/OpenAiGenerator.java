@@ -173,10 +173,7 @@ public final class OpenAiGenerator implements Generator {
             }
         } catch (IOException | RuntimeException e) {
             if (late.get()) {
-                throw new GenerationException(
-                        "Server " + base() + " gave no complete answer within "
-                                + config.timeout().toMillis() + " ms (the generation timeout)",
-                        e);
+                throw timedOut(e);
             }
             if (e instanceof GenerationException g) {
                 throw g;
@@ -186,10 +183,16 @@ public final class OpenAiGenerator implements Generator {
             deadline.cancel(false);
         }
         if (late.get()) {
-            throw new GenerationException("Server " + base() + " gave no complete answer within "
-                    + config.timeout().toMillis() + " ms (the generation timeout)");
+            throw timedOut(null);
         }
         return Answer.parse(content.toString(), passages);
+    }
+
+    private GenerationException timedOut(Throwable cause) {
+        return new GenerationException(
+                "Server " + base() + " gave no complete answer within "
+                        + config.timeout().toMillis() + " ms (the generation timeout)",
+                cause);
     }
 
     private String base() {
